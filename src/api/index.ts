@@ -1,0 +1,4 @@
+// api/: the library facade — composes topology, plan and exec into Lab.up / lab.exec / lab.down and friends;
+// it holds no kernel logic of its own (that stays in exec/) and never reads argv or exits.
+export { Lab, cleanLabs, listLabs, requireRoot, type UpOptions, type LabInfo, type LabDeps } from './lab.js';
+export { summarizeTopology } from './summary.js';

@@ -1,0 +1,193 @@
+// Command handlers: map parsed options to one library call and an exit code (0 ok, 1 invalid input or failed
+// check, 2 runtime error).
+
+import { spawn } from 'node:child_process';
+import { cleanLabs, Lab, listLabs, requireRoot, summarizeTopology } from '../api/index.js';
+import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
+import { compilePlan, renderPlan } from '../plan/index.js';
+import { ExecaRunner, probeKernel, umlInstalled } from '../sys/index.js';
+import { loadTopology, resolveRawTopology } from '../topology/index.js';
+import { abortOnSignals, progressReporter } from './output.js';
+
+type Argv = Record<string, unknown>;
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+
+function loadFromArgv(argv: Argv): ResolvedTopology {
+  const topo = argv.topo as string | undefined;
+  const file = argv.file as string | undefined;
+  if (topo) {
+    const name = (argv.name as string | undefined) ?? topo.split(',')[0];
+    return resolveRawTopology({ name, topo }, () => undefined, `--topo ${topo}`);
+  }
+  if (!file) throw new NslabError('E_USAGE', 'give a topology file, or --topo SPEC', { exitCode: 1, hint: 'nslab up topologies/two-hosts.yaml' });
+  return loadTopology(file);
+}
+
+function topologyJson(t: ResolvedTopology): unknown {
+  return {
+    lab: t.name,
+    nodes: t.nodes.map((n) => ({
+      name: n.name,
+      kind: n.kind,
+      netns: n.netns,
+      interfaces: n.interfaces.map((i) => ({ name: i.name, peer: `${i.peer.node}:${i.peer.ifname}`, ipv4: i.ipv4.map(formatCidr), ipv6: i.ipv6.map(formatCidr) })),
+      routes: n.routes.map((r) => ({ to: r.to, via: r.via, dev: r.dev })),
+    })),
+  };
+}
+
+export async function validate(argv: Argv): Promise<number> {
+  const t = loadTopology(argv.file as string);
+  const msg = { file: argv.file, lab: t.name, nodes: t.nodes.length, links: t.links.length, segments: t.segments.length };
+  out(argv.json ? JSON.stringify({ ok: true, ...msg }) : `${argv.file}: ok — lab '${t.name}', ${t.nodes.length} nodes, ${t.links.length} links, ${t.segments.length} segments`);
+  return 0;
+}
+
+export async function up(argv: Argv): Promise<number> {
+  const t = loadFromArgv(argv);
+  if (argv['dry-run']) {
+    const plan = compilePlan(t);
+    out(argv.json ? JSON.stringify(plan) : renderPlan(plan));
+    return 0;
+  }
+  requireRoot();
+  const progress = progressReporter();
+  const sig = abortOnSignals();
+  const started = performance.now();
+  try {
+    const lab = await Lab.up(t, { onProgress: progress, signal: sig.signal });
+    progress.end();
+    const ms = Math.round(performance.now() - started);
+    if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms }));
+    else out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms)\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nremove it:     nslab down ${lab.name}`);
+    return 0;
+  } finally {
+    progress.end();
+    sig.dispose();
+  }
+}
+
+export async function down(argv: Argv): Promise<number> {
+  const lab = Lab.open(argv.lab as string);
+  const sig = abortOnSignals(); // teardown runs to the end whatever arrives
+  try {
+    const r = await lab.down();
+    out(argv.json ? JSON.stringify(r) : `lab '${r.lab}' is down (${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped)`);
+    return 0;
+  } finally {
+    sig.dispose();
+  }
+}
+
+export async function ls(argv: Argv): Promise<number> {
+  const labs = listLabs();
+  if (argv.json) {
+    out(JSON.stringify(labs));
+    return 0;
+  }
+  if (!labs.length) {
+    out('no labs');
+    return 0;
+  }
+  const rows = [['LAB', 'STATUS', 'NODES', 'LINKS', 'CREATED', 'SOURCE'], ...labs.map((l) => [l.name, l.status + (l.status === 'building' && !l.ownerAlive ? ' (builder died: nslab clean)' : ''), String(l.nodes), String(l.links), l.createdAt, l.source])];
+  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  out(rows.map((r) => r.map((x, c) => x.padEnd(w[c])).join('  ').trimEnd()).join('\n'));
+  return 0;
+}
+
+function passThrough(file: string, args: string[], env?: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    // The child gets the terminal's signals itself; nslab only waits for it.
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    child.on('error', (e) => {
+      process.stderr.write(`nslab: cannot run ${file}: ${e.message}\n`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[signal] || 1 : 1));
+    });
+  });
+}
+
+export async function exec(argv: Argv): Promise<number> {
+  const cmd = [...((argv.cmd as string[] | undefined) ?? []), ...((argv['--'] as string[] | undefined) ?? [])].map(String);
+  if (!cmd.length) throw new NslabError('E_USAGE', 'no command given', { exitCode: 1, hint: 'nslab exec LAB NODE -- ping -c1 h2' });
+  requireRoot();
+  const lab = Lab.open(argv.lab as string);
+  const ns = lab.netnsOf(argv.node as string);
+  const env = lab.topology.nodes.find((n) => n.name === argv.node)!.env;
+  return passThrough('ip', ['netns', 'exec', ns, ...cmd], env);
+}
+
+export async function shell(argv: Argv): Promise<number> {
+  requireRoot();
+  const lab = Lab.open(argv.lab as string);
+  const node = argv.node as string;
+  const ns = lab.netnsOf(node);
+  const env = lab.topology.nodes.find((n) => n.name === node)!.env;
+  const prompt = `[${lab.name}:${node}] \\w \\$ `;
+  return passThrough('ip', ['netns', 'exec', ns, 'env', `PS1=${prompt}`, `NSLAB_LAB=${lab.name}`, `NSLAB_NODE=${node}`, 'bash', '--norc', '--noprofile', '-i'], env);
+}
+
+export async function clean(argv: Argv): Promise<number> {
+  const reports = await cleanLabs({ all: !!argv.all });
+  if (argv.json) out(JSON.stringify(reports));
+  else if (!reports.length) out('nothing to clean');
+  else for (const r of reports) out(`cleaned lab '${r.lab}': ${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped${r.namespacesSkipped.length ? `, left alone (not ours): ${r.namespacesSkipped.join(', ')}` : ''}`);
+  return 0;
+}
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+  required: boolean;
+}
+
+export async function doctor(argv: Argv): Promise<number> {
+  const runner = new ExecaRunner();
+  const checks: Check[] = [];
+  const root = process.geteuid?.() === 0;
+  checks.push({ name: 'root', ok: root, detail: root ? 'running as root' : `uid ${process.geteuid?.()}`, fix: 'run as root (sudo), or use --kernel uml, which needs no root', required: true });
+  const has = async (tool: string, args: string[]) => {
+    try {
+      const r = await runner.run(tool, args, { timeoutMs: 5000 });
+      return { ok: r.exitCode === 0 || r.stdout.length + r.stderr.length > 0, text: (r.stdout + r.stderr).trim().split('\n')[0] };
+    } catch {
+      return { ok: false, text: 'not found' };
+    }
+  };
+  const ip = await has('ip', ['-V']);
+  checks.push({ name: 'iproute2', ok: ip.ok, detail: ip.text, fix: 'apt-get install iproute2', required: true });
+  if (root && ip.ok) {
+    const caps = await probeKernel(runner);
+    checks.push({ name: 'kernel: network namespaces', ok: caps.netns, detail: caps.netns ? 'yes' : caps.error ?? 'no', fix: 'a kernel with CONFIG_NET_NS, or --kernel uml', required: true });
+    checks.push({ name: 'kernel: veth', ok: caps.veth, detail: caps.veth ? 'yes' : 'no', fix: 'CONFIG_VETH, or --kernel uml', required: true });
+    checks.push({ name: 'kernel: bridge', ok: caps.bridge, detail: caps.bridge ? 'yes' : 'no', fix: 'CONFIG_BRIDGE (needed by switch nodes), or --kernel uml', required: false });
+    for (const [q, ok] of Object.entries(caps.qdiscs)) {
+      const what = q === 'netem' ? ' — delay, jitter, loss, duplicate, reorder, corrupt' : q === 'htb' ? ' — rate' : '';
+      checks.push({
+        name: `qdisc: ${q}${what}`,
+        ok,
+        detail: ok ? 'yes' : 'missing',
+        fix: q === 'netem' || q === 'htb' ? `install the kernel's extra modules (linux-modules-extra-$(uname -r) on Ubuntu, kernel-modules-extra on RHEL), or run labs with --kernel uml` : undefined,
+        required: false,
+      });
+    }
+  }
+  for (const [tool, args, pkg] of [['ping', ['-V'], 'iputils-ping'], ['iperf3', ['--version'], 'iperf3'], ['tcpdump', ['--version'], 'tcpdump'], ['sysctl', ['--version'], 'procps']] as const) {
+    const r = await has(tool, [...args]);
+    checks.push({ name: `tool: ${tool}`, ok: r.ok, detail: r.text, fix: `apt-get install ${pkg}`, required: tool === 'sysctl' });
+  }
+  const uml = umlInstalled();
+  checks.push({ name: 'user-mode Linux (--kernel uml)', ok: uml.kernel && uml.modules, detail: uml.kernel ? '/usr/bin/linux' : 'not installed', fix: 'apt-get install user-mode-linux kmod', required: false });
+  if (argv.json) out(JSON.stringify({ checks }));
+  else
+    for (const c of checks) out(`${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'}  ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n      fix: ${c.fix}` : ''}`);
+  return checks.some((c) => c.required && !c.ok) ? 2 : 0;
+}
+

@@ -1,0 +1,77 @@
+// The nslab command line. Each command's handler is imported only when that command runs, so that quick commands
+// (exec, ls) do not pay for loading the schema validator.
+
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { printError } from './output.js';
+
+type Handler = (argv: Record<string, unknown>) => Promise<number>;
+
+const lazy = (name: string): Handler => async (argv) => {
+  const mod = (await import('./commands.js')) as Record<string, Handler>;
+  return mod[name](argv);
+};
+
+export async function main(args: string[] = hideBin(process.argv)): Promise<number> {
+  let exitCode = 0;
+  const json = args.includes('--json');
+  const run = (h: Handler) => async (argv: Record<string, unknown>) => {
+    try {
+      exitCode = await h(argv);
+    } catch (e) {
+      exitCode = printError(e, json);
+    }
+  };
+  const file = (y: Argv) => y.positional('file', { type: 'string', describe: 'topology file (YAML)', demandOption: false });
+  const parser = yargs(args)
+    .scriptName('nslab')
+    .usage('$0 <command> [options]\n\nTest-lab network emulator: topology files become namespaces, veth links, bridges and routes.')
+    .command(
+      'validate <file>',
+      'check a topology file and report every problem with FILE:LINE:COL and the fix',
+      (y) => file(y).option('json', { type: 'boolean', describe: 'machine-readable output' }),
+      run(lazy('validate')),
+    )
+    .command(
+      'up [file]',
+      'build a lab from a topology file (or a generator with --topo) and print its nodes and addresses',
+      (y) =>
+        file(y)
+          .option('dry-run', { type: 'boolean', describe: 'print the plan (every command) without root or any change' })
+          .option('topo', { type: 'string', describe: 'generate the lab: single,N | linear,N | tree,D,F | ring,N | fattree,K | dumbbell,N' })
+          .option('name', { type: 'string', describe: 'lab name for --topo (default: the generator name)' })
+          .option('json', { type: 'boolean', describe: 'machine-readable output' }),
+      run(lazy('up')),
+    )
+    .command('down <lab>', 'tear a lab down: stop its processes and delete its namespaces', (y) => y.positional('lab', { type: 'string' }).option('json', { type: 'boolean' }), run(lazy('down')))
+    .command('ls', 'list the labs on this machine', (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }), run(lazy('ls')))
+    .command(
+      'exec <lab> <node> [cmd..]',
+      'run a command in a node (argv, no shell; use -- before the command): stdio and exit code pass through',
+      (y) => y.positional('lab', { type: 'string' }).positional('node', { type: 'string' }).positional('cmd', { type: 'string', array: true }),
+      run(lazy('exec')),
+    )
+    .command('shell <lab> <node>', 'an interactive shell in a node, with the node in the prompt', (y) => y.positional('lab', { type: 'string' }).positional('node', { type: 'string' }), run(lazy('shell')))
+    .command(
+      'clean',
+      'remove what is left of labs whose builder or owner died (--all: every lab)',
+      (y) => y.option('all', { type: 'boolean', describe: 'also remove labs that are up' }).option('json', { type: 'boolean' }),
+      run(lazy('clean')),
+    )
+    .command('doctor', 'check root, iproute2, kernel features, qdiscs and tools, with the fix for each gap', (y) => y.option('json', { type: 'boolean' }), run(lazy('doctor')))
+    .parserConfiguration({ 'populate--': true })
+    .demandCommand(1, 'name a command (nslab --help lists them)')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`nslab: ${msg}\n(nslab --help lists commands and options)\n`);
+      exitCode = 1;
+    });
+  await parser.parseAsync();
+  return exitCode;
+}
+

@@ -1,0 +1,152 @@
+// Batching: many kernel operations per process. Host-namespace operations go through one `ip -batch -`;
+// per-namespace operations are grouped into one `ip -n NS -batch -` (or `tc -n NS -batch -`, or one sysctl call)
+// per namespace, and those are chained in a few `sh` scripts run in parallel (one per core), so Node spawns
+// `workers` processes instead of one per namespace.
+// iproute2's batch mode stops at the first failing line and prints "Command failed -:N", so with one operation
+// per line we know exactly which operations were applied.
+
+import { NslabError, shellQuote, type Operation } from '../model/index.js';
+import type { Runner } from '../sys/index.js';
+
+export interface BatchJob {
+  tool: 'ip' | 'tc' | 'sysctl';
+  /** null: the host's namespace (ip only). */
+  netns: string | null;
+  ops: Operation[];
+}
+
+export interface BatchFailure {
+  op: Operation;
+  command: string;
+  stderr: string;
+}
+
+export interface BatchOutcome {
+  applied: Operation[];
+  failure?: BatchFailure;
+}
+
+const EOF_MARK = 'NSLAB_EOF';
+const TOKEN_SAFE = /^[^\s"'\\#]+$/;
+
+/** One batch line. Tokens were validated at load time; this guard keeps a future bug from becoming an injection. */
+export function batchLine(op: Operation): string {
+  for (const t of op.args)
+    if (!TOKEN_SAFE.test(t))
+      throw new NslabError('E_INTERNAL_TOKEN', `refusing to batch unsafe token ${JSON.stringify(t)} for ${op.subject}`, {
+        hint: 'this is a bug in nslab: please report it with the topology file',
+      });
+  return op.args.join(' ');
+}
+
+/** Parse iproute2's "Command failed -:N" (1-based line). */
+export function failedLine(stderr: string): number | undefined {
+  const m = /Command failed -:(\d+)/.exec(stderr);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The stderr that belongs to the failure, without iproute2's batch bookkeeping line. */
+function cleanStderr(s: string): string {
+  return s
+    .split('\n')
+    .filter((l) => l.trim() && !/^Command failed -:\d+$/.test(l.trim()) && !l.startsWith('@@nslab'))
+    .join('\n')
+    .trim();
+}
+
+function jobCommand(job: BatchJob): { file: string; args: string[] } {
+  if (job.tool === 'sysctl') return { file: 'ip', args: ['netns', 'exec', job.netns ?? '', 'sysctl', '-qw', ...job.ops.flatMap((o) => o.args)] };
+  return { file: job.tool, args: [...(job.netns ? ['-n', job.netns] : []), '-batch', '-'] };
+}
+
+function jobDisplay(job: BatchJob): string {
+  const { file, args } = jobCommand(job);
+  return [file, ...args].map(shellQuote).join(' ');
+}
+
+/** Attribute a failed job's stderr to the operation that failed. */
+function failureOf(job: BatchJob, stderr: string, appliedBefore: Operation[]): BatchOutcome {
+  if (job.tool === 'sysctl') return { applied: appliedBefore, failure: { op: job.ops[0], command: jobDisplay(job), stderr: cleanStderr(stderr) } };
+  const line = failedLine(stderr);
+  const idx = line !== undefined ? Math.min(line - 1, job.ops.length - 1) : 0;
+  const op = job.ops[idx];
+  return {
+    applied: [...appliedBefore, ...job.ops.slice(0, idx)],
+    failure: { op, command: `${jobDisplay(job)}  # line ${idx + 1}: ${batchLine(op)}`, stderr: cleanStderr(stderr) },
+  };
+}
+
+function script(jobs: BatchJob[]): string {
+  const parts: string[] = [];
+  jobs.forEach((job, k) => {
+    const { file, args } = jobCommand(job);
+    const cmd = [file, ...args].map(shellQuote).join(' ');
+    if (job.tool === 'sysctl') parts.push(cmd);
+    else parts.push(`${cmd} <<'${EOF_MARK}'\n${job.ops.map(batchLine).join('\n')}\n${EOF_MARK}`);
+    parts.push(`[ $? -eq 0 ] || { echo "@@nslab-fail ${k}" >&2; exit 3; }`, `echo "@@nslab-done ${k}"`);
+  });
+  return parts.join('\n') + '\n';
+}
+
+async function runScript(runner: Runner, jobs: BatchJob[], timeoutMs: number): Promise<BatchOutcome> {
+  // A single job needs no shell around it.
+  if (jobs.length === 1 && jobs[0].tool !== 'sysctl') {
+    const job = jobs[0];
+    const { file, args } = jobCommand(job);
+    const r = await runner.run(file, args, { input: job.ops.map(batchLine).join('\n') + '\n', timeoutMs });
+    if (r.exitCode === 0) return { applied: job.ops };
+    return failureOf(job, r.timedOut ? `timed out after ${timeoutMs} ms\n${r.stderr}` : r.stderr, []);
+  }
+  const r = await runner.run('sh', ['-s'], { input: script(jobs), timeoutMs });
+  const done = new Set([...r.stdout.matchAll(/^@@nslab-done (\d+)$/gm)].map((m) => Number(m[1])));
+  const applied = jobs.filter((_, k) => done.has(k)).flatMap((j) => j.ops);
+  if (r.exitCode === 0) return { applied };
+  const fail = /@@nslab-fail (\d+)/.exec(r.stderr);
+  const k = fail ? Number(fail[1]) : jobs.findIndex((_, i) => !done.has(i));
+  // Only the stderr written after the previous job's marker belongs to this failure.
+  const before = r.stderr.slice(0, fail?.index ?? r.stderr.length);
+  return failureOf(jobs[Math.max(0, k)], r.timedOut ? `timed out after ${timeoutMs} ms` : before, applied);
+}
+
+/**
+ * Run jobs, host-namespace ones first and alone, then the per-namespace ones spread over `workers` scripts.
+ * Stops at the first failure (other workers finish their current script; what they applied is reported).
+ */
+export async function runBatches(runner: Runner, jobs: BatchJob[], workers: number, timeoutMs: number): Promise<BatchOutcome> {
+  const applied: Operation[] = [];
+  for (const job of jobs.filter((j) => j.netns === null)) {
+    const r = await runScript(runner, [job], timeoutMs);
+    applied.push(...r.applied);
+    if (r.failure) return { applied, failure: r.failure };
+  }
+  const nsJobs = jobs.filter((j) => j.netns !== null);
+  if (nsJobs.length === 0) return { applied };
+  // Jobs of one namespace stay together and in order (sysctl, ip, tc); namespaces are dealt round-robin.
+  const byNetns = new Map<string, BatchJob[]>();
+  for (const j of nsJobs) byNetns.set(j.netns!, [...(byNetns.get(j.netns!) ?? []), j]);
+  const n = Math.max(1, Math.min(workers, byNetns.size));
+  const buckets: BatchJob[][] = Array.from({ length: n }, () => []);
+  [...byNetns.values()].forEach((group, i) => buckets[i % n].push(...group));
+  const results = await Promise.all(buckets.map((b) => runScript(runner, b, timeoutMs)));
+  for (const r of results) applied.push(...r.applied);
+  const failure = results.find((r) => r.failure)?.failure;
+  return failure ? { applied, failure } : { applied };
+}
+
+/** Group a stage's operations into jobs: per tool and namespace, preserving order within each group. */
+export function groupJobs(ops: Operation[]): BatchJob[] {
+  const jobs = new Map<string, BatchJob>();
+  for (const op of ops) {
+    if (op.tool !== 'ip' && op.tool !== 'tc' && op.tool !== 'sysctl') continue;
+    const key = `${op.tool}|${op.netns ?? ''}`;
+    let j = jobs.get(key);
+    if (!j) {
+      j = { tool: op.tool, netns: op.netns, ops: [] };
+      jobs.set(key, j);
+    }
+    j.ops.push(op);
+  }
+  // sysctls before ip before tc inside one namespace: forwarding is on before routes, links are up before shaping.
+  const order = { sysctl: 0, ip: 1, tc: 2 } as const;
+  return [...jobs.values()].sort((a, b) => order[a.tool] - order[b.tool]);
+}

@@ -1,0 +1,53 @@
+// The journal is the lab's state on disk: written before each stage acts, so that `down` and `clean`
+// can undo exactly what was done even when the process that built the lab died half-way.
+
+export type LabStatus = 'building' | 'up' | 'tearing-down' | 'failed';
+
+export interface JournalNetns {
+  name: string;
+  /** nsfs inode of /run/netns/<name> once created: proves the namespace is ours, not a look-alike. */
+  inode?: number;
+}
+
+export interface JournalStage {
+  name: string;
+  /** `intent` is written before the stage runs; `done` after it succeeded. */
+  state: 'intent' | 'done' | 'failed';
+  ops: number;
+}
+
+export interface JournalProcess {
+  node: string;
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat: with the pid, identifies the process across pid reuse. */
+  startTime: string;
+  argv: string[];
+}
+
+/** Runtime changes (impair, link down) that are not in the compiled plan; each with its undo. */
+export interface JournalChange {
+  at: string;
+  what: string;
+  ops: string[];
+}
+
+export interface Journal {
+  version: 1;
+  lab: string;
+  source: string;
+  status: LabStatus;
+  /** The process that is building or tearing down the lab; after `up` finishes, the lab is persistent. */
+  ownerPid: number;
+  ownerStartTime: string;
+  /** `ephemeral` labs (scenario runs) are removed by `clean` once their owner is gone. */
+  lifetime: 'persistent' | 'ephemeral';
+  createdAt: string;
+  /** Where the lab's kernel lives: the host, or a user-mode Linux instance. */
+  kernel: 'host' | 'uml';
+  netns: JournalNetns[];
+  stages: JournalStage[];
+  processes: JournalProcess[];
+  changes: JournalChange[];
+  /** The resolved topology, serialised (bigints as strings), for summaries and runtime changes. */
+  topology: unknown;
+}

@@ -1,0 +1,161 @@
+// Topology data by stage: Raw* is what the file says (unchecked), Resolved* has every default applied once.
+
+import type { Cidr } from './ip.js';
+import type { SourceLocation } from './errors.js';
+
+export type NodeKind = 'host' | 'router' | 'switch';
+export const NODE_KINDS: readonly NodeKind[] = ['host', 'router', 'switch'];
+
+/** As parsed from YAML, after schema validation: shapes are right, meanings unchecked. */
+export interface RawTopology {
+  name: string;
+  nodes: Record<string, RawNode | null>;
+  links?: RawLink[];
+  routing?: 'auto' | 'none';
+  addressing?: { ipv4?: string | false; ipv6?: string | false };
+  defaults?: { link?: RawImpairment & { mtu?: number } };
+  topo?: string;
+}
+
+export interface RawNode {
+  kind?: NodeKind;
+  routes?: { to: string; via?: string; dev?: string }[];
+  gateway?: string | { ipv4?: string; ipv6?: string };
+  sysctls?: Record<string, string | number | boolean>;
+  exec?: (string | string[])[];
+  start?: (string | string[])[];
+  env?: Record<string, string | number | boolean>;
+  stp?: boolean;
+}
+
+export interface RawImpairment {
+  rate?: string | number;
+  delay?: string;
+  jitter?: string;
+  correlation?: string | number;
+  distribution?: NetemDistribution;
+  loss?: string | number | { percent?: string | number; correlation?: string | number } | RawGilbertElliott;
+  duplicate?: string | number;
+  reorder?: string | number | { percent: string | number; correlation?: string | number; gap?: number };
+  corrupt?: string | number;
+  limit?: number;
+}
+
+export interface RawGilbertElliott {
+  model: 'gilbert-elliott';
+  p: string | number;
+  r?: string | number;
+  '1-h'?: string | number;
+  '1-k'?: string | number;
+}
+
+export type RawLink =
+  | [string, string]
+  | (RawImpairment & {
+      endpoints: [string, string];
+      ipv4?: [string, string];
+      ipv6?: [string, string];
+      mtu?: number;
+      from?: Record<string, RawImpairment>;
+    });
+
+export type NetemDistribution = 'normal' | 'pareto' | 'paretonormal' | 'uniform';
+
+/** One direction's impairments, in base units. Absent keys mean "not impaired". */
+export interface Impairment {
+  rateBitPerSec?: number;
+  delayMs?: number;
+  jitterMs?: number;
+  delayCorrelationPct?: number;
+  distribution?: NetemDistribution;
+  loss?:
+    | { model: 'random'; pct: number; correlationPct?: number }
+    | { model: 'gilbert-elliott'; pPct: number; rPct: number; oneMinusHPct: number; oneMinusKPct: number };
+  duplicatePct?: number;
+  duplicateCorrelationPct?: number;
+  reorderPct?: number;
+  reorderCorrelationPct?: number;
+  reorderGap?: number;
+  corruptPct?: number;
+  corruptCorrelationPct?: number;
+  limitPackets?: number;
+}
+
+export interface EndpointRef {
+  node: string;
+  ifname: string;
+}
+
+export interface ResolvedInterface {
+  name: string;
+  /** Index of the link in `links`. */
+  link: number;
+  /** Index of the L2 segment in `segments`. */
+  segment: number;
+  ipv4: Cidr[];
+  ipv6: Cidr[];
+  mtu?: number;
+  peer: EndpointRef;
+  /** True on a switch: the interface is a bridge port and carries no address. */
+  bridgePort: boolean;
+}
+
+export interface ResolvedRoute {
+  family: 4 | 6;
+  /** `default` or a CIDR. */
+  to: string;
+  via?: string;
+  dev?: string;
+  /** Where this route came from: the file, or auto routing. */
+  origin: 'file' | 'auto' | 'gateway';
+}
+
+export type Command = { argv: string[] } | { shell: string };
+
+export interface ResolvedNode {
+  name: string;
+  kind: NodeKind;
+  netns: string;
+  interfaces: ResolvedInterface[];
+  routes: ResolvedRoute[];
+  sysctls: Record<string, string>;
+  exec: Command[];
+  start: Command[];
+  env: Record<string, string>;
+  stp: boolean;
+}
+
+export interface ResolvedLink {
+  index: number;
+  a: EndpointRef;
+  b: EndpointRef;
+  mtu?: number;
+  /** Impairment applied where packets leave `a` (towards b) and leave `b` (towards a). */
+  aToB: Impairment;
+  bToA: Impairment;
+}
+
+export interface Segment {
+  index: number;
+  /** `p2p`: one veth between two non-switch nodes; `lan`: one or more switches and all attached. */
+  kind: 'p2p' | 'lan';
+  switches: string[];
+  /** Non-switch endpoints on the segment, in address order. */
+  members: EndpointRef[];
+  ipv4?: Cidr;
+  ipv6?: Cidr;
+}
+
+export interface ResolvedTopology {
+  name: string;
+  routing: 'auto' | 'none';
+  addressing: { ipv4?: Cidr; ipv6?: Cidr };
+  nodes: ResolvedNode[];
+  links: ResolvedLink[];
+  segments: Segment[];
+  /** Where the topology came from, for messages and `ls`. */
+  source: string;
+}
+
+/** Maps a document path (`links[2].endpoints[0]`) to a position in the source file. */
+export type LocateFn = (path: (string | number)[]) => SourceLocation | undefined;

@@ -1,0 +1,86 @@
+// Human units are parsed once, at the edge, into numbers whose names carry the unit.
+// The accepted spellings follow tc(8) so users can paste what they know:
+// rates: bit, kbit, mbit, gbit, tbit (×1000) and kibit, mibit, gibit (×1024); bps, kbps, mbps, gbps are *bytes*/s.
+// times: s/sec, ms/msec, us/usec; a bare number is microseconds in tc, which surprises people, so we require a unit.
+
+const RATE_FACTORS_BIT: Record<string, number> = {
+  bit: 1,
+  kbit: 1e3,
+  mbit: 1e6,
+  gbit: 1e9,
+  tbit: 1e12,
+  kibit: 1024,
+  mibit: 1024 ** 2,
+  gibit: 1024 ** 3,
+  tibit: 1024 ** 4,
+  bps: 8,
+  kbps: 8e3,
+  mbps: 8e6,
+  gbps: 8e9,
+  tbps: 8e12,
+};
+
+const TIME_FACTORS_MS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  ms: 1,
+  msec: 1,
+  msecs: 1,
+  us: 0.001,
+  usec: 0.001,
+  usecs: 0.001,
+};
+
+const NUMBER = String.raw`(\d+(?:\.\d+)?|\.\d+)`;
+
+/** `10mbit` → 10_000_000. Returns undefined when the text is not a rate. */
+export function parseRateBitPerSec(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) && text > 0 ? text : undefined;
+  const m = new RegExp(`^\\s*${NUMBER}\\s*([a-z]+)\\s*$`, 'i').exec(text);
+  if (!m) return undefined;
+  const factor = RATE_FACTORS_BIT[m[2].toLowerCase()];
+  if (factor === undefined) return undefined;
+  const v = Number(m[1]) * factor;
+  return v > 0 ? v : undefined;
+}
+
+/** `20ms` → 20, `1s` → 1000, `500us` → 0.5. A unit is required. */
+export function parseDurationMs(text: string | number): number | undefined {
+  if (typeof text === 'number') return undefined;
+  const m = new RegExp(`^\\s*${NUMBER}\\s*([a-z]+)\\s*$`, 'i').exec(text);
+  if (!m) return undefined;
+  const factor = TIME_FACTORS_MS[m[2].toLowerCase()];
+  if (factor === undefined) return undefined;
+  return Number(m[1]) * factor;
+}
+
+/** `10%` or `10` → 10; `0.5%` → 0.5. Range 0..100. */
+export function parsePercent(text: string | number): number | undefined {
+  const s = typeof text === 'number' ? String(text) : text;
+  const m = new RegExp(`^\\s*${NUMBER}\\s*%?\\s*$`).exec(s);
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  return v >= 0 && v <= 100 ? v : undefined;
+}
+
+/** Shortest tc spelling of a rate in bit/s: 10000000 → `10mbit`. */
+export function formatRate(rateBitPerSec: number): string {
+  for (const [unit, f] of [['tbit', 1e12], ['gbit', 1e9], ['mbit', 1e6], ['kbit', 1e3]] as const) {
+    if (rateBitPerSec >= f && Number.isInteger(rateBitPerSec / f)) return `${rateBitPerSec / f}${unit}`;
+  }
+  return `${Math.round(rateBitPerSec)}bit`;
+}
+
+/** A duration in tc syntax: whole milliseconds as `ms`, otherwise microseconds as `us`. */
+export function formatDuration(ms: number): string {
+  if (Number.isInteger(ms)) return `${ms}ms`;
+  return `${Math.round(ms * 1000)}us`;
+}
+
+/** Human rate for reports: 9.57 Mbit/s. */
+export function humanRate(rateBitPerSec: number): string {
+  const units: [string, number][] = [['Gbit/s', 1e9], ['Mbit/s', 1e6], ['kbit/s', 1e3]];
+  for (const [u, f] of units) if (rateBitPerSec >= f) return `${+(rateBitPerSec / f).toPrecision(3)} ${u}`;
+  return `${Math.round(rateBitPerSec)} bit/s`;
+}

@@ -1,0 +1,94 @@
+// Namespaces as the host sees them: /run/netns entries, their nsfs inodes (identity, so a look-alike name is
+// never mistaken for ours), and the processes living in them (found through /proc/<pid>/ns/net, children and
+// grandchildren included, without spawning anything).
+
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+
+export const NETNS_DIR = '/run/netns';
+
+export function listNetns(): string[] {
+  try {
+    return readdirSync(NETNS_DIR).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The namespace's inode, or undefined when the name does not exist (or is not a mounted namespace). */
+export function netnsInode(name: string): number | undefined {
+  try {
+    const st = statSync(`${NETNS_DIR}/${name}`);
+    // An unmounted placeholder file lives on the /run filesystem; a mounted one reports the nsfs inode, whose
+    // device differs from /run/netns's own.
+    const dirDev = statSync(NETNS_DIR).dev;
+    return st.dev !== dirDev ? st.ino : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Map every live process to its network namespace inode, in one pass over /proc. */
+export function pidsByNetnsInode(inodes: Set<number>): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let link: string;
+    try {
+      link = readlinkSync(`/proc/${e}/ns/net`);
+    } catch {
+      continue; // exited, or a kernel thread we may not read
+    }
+    const m = /^net:\[(\d+)\]$/.exec(link);
+    if (!m) continue;
+    const ino = Number(m[1]);
+    if (!inodes.has(ino)) continue;
+    const list = out.get(ino) ?? [];
+    list.push(Number(e));
+    out.set(ino, list);
+  }
+  return out;
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot): with the pid, a process's identity. */
+export function procStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm (field 2) may contain spaces and parentheses: split after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number, startTime?: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  const st = procStartTime(pid);
+  if (st === undefined) return false;
+  return startTime === undefined || st === startTime;
+}
+
+/** SIGKILL every pid given; a process already gone is fine. Returns how many were signalled. */
+export function killAll(pids: number[]): number {
+  let n = 0;
+  for (const pid of pids) {
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      n++;
+    } catch {
+      /* already gone */
+    }
+  }
+  return n;
+}
+
+export function netnsDirExists(): boolean {
+  return existsSync(NETNS_DIR);
+}

@@ -1,0 +1,55 @@
+// Loading: file → YAML with positions → schema → generators → semantic checks/addressing/routing.
+// Every problem is collected and thrown together in one NslabError (exit code 1). Reads the file, nothing else.
+
+import { readFileSync } from 'node:fs';
+import { NslabError, type LocateFn, type RawTopology, type ResolvedTopology } from '../model/index.js';
+import { expandTopo } from './generators.js';
+import { resolveTopology } from './resolve.js';
+import { validateAgainstSchema } from './schema.js';
+import { parseYamlDocument } from './yaml.js';
+
+function invalid(file: string, problems: import('../model/index.js').Problem[]): NslabError {
+  return new NslabError('E_INVALID_TOPOLOGY', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+    problems,
+    exitCode: 1,
+  });
+}
+
+/** Validate and resolve an already-parsed document (used for inline topologies in scenarios too). */
+export function resolveRawTopology(value: unknown, locate: LocateFn, file: string): ResolvedTopology {
+  const schemaProblems = validateAgainstSchema('topology', value, locate);
+  if (schemaProblems.length) throw invalid(file, schemaProblems);
+  let raw = value as RawTopology;
+  try {
+    raw = expandTopo(raw);
+  } catch (e) {
+    if (e instanceof NslabError)
+      throw invalid(file, [{ code: e.code, message: e.message, path: 'topo', location: locate(['topo']), hint: e.hint }]);
+    throw e;
+  }
+  if (!raw.nodes || Object.keys(raw.nodes).length === 0)
+    throw invalid(file, [{ code: 'E_NO_NODES', message: 'the lab has no nodes', path: 'nodes', location: locate(['nodes']), hint: 'add nodes: { h1: {}, h2: {} } or a generator such as topo: single,2' }]);
+  const result = resolveTopology(raw, locate, file);
+  if ('problems' in result) throw invalid(file, result.problems);
+  return result;
+}
+
+export function loadTopologyText(text: string, file = '<input>'): ResolvedTopology {
+  const doc = parseYamlDocument(text, file);
+  return resolveRawTopology(doc.value, doc.locate, file);
+}
+
+export function loadTopology(file: string): ResolvedTopology {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new NslabError('E_READ', `cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, {
+      exitCode: 1,
+      cause: e,
+      hint: err.code === 'ENOENT' ? 'check the path; topologies/ holds the shipped examples' : undefined,
+    });
+  }
+  return loadTopologyText(text, file);
+}

@@ -1,0 +1,157 @@
+// The JSON Schema is the single source of truth for the file format: ajv checks documents against it here,
+// editors use the same file through yaml-language-server. Its errors are turned into located, fixable problems.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { LocateFn, Problem } from '../model/index.js';
+import { formatDocPath } from './yaml.js';
+
+// ajv is CommonJS; under NodeNext its default export arrives wrapped.
+const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as unknown as typeof AjvModule.default;
+
+/** schema/ sits at the package root, two levels above both src/topology and dist/topology. */
+export function schemaPath(name: 'topology' | 'scenario'): string {
+  return fileURLToPath(new URL(`../../schema/${name}.schema.json`, import.meta.url));
+}
+
+const cache = new Map<string, { schema: object; validate: ValidateFunction }>();
+
+export function loadSchema(name: 'topology' | 'scenario'): { schema: object; validate: ValidateFunction } {
+  let entry = cache.get(name);
+  if (!entry) {
+    const schema = JSON.parse(readFileSync(schemaPath(name), 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    entry = { schema, validate: ajv.compile(schema) };
+    cache.set(name, entry);
+  }
+  return entry;
+}
+
+export function topologySchema(): object {
+  return loadSchema('topology').schema;
+}
+
+function pathOf(instancePath: string): (string | number)[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const dd = distance(word.toLowerCase(), c.toLowerCase());
+    if (dd < bestD) {
+      bestD = dd;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+const SPECIFIC = new Set(['additionalProperties', 'required', 'enum', 'pattern', 'const', 'minimum', 'maximum',
+  'exclusiveMinimum', 'minItems', 'maxItems', 'minLength', 'propertyNames', 'type']);
+
+function describe(e: ErrorObject): string | undefined {
+  const ps = e.parentSchema as { description?: string } | undefined;
+  return ps?.description;
+}
+
+/** Convert ajv's errors to problems: one per place, the most specific reason, the schema's own description as the fix. */
+export function ajvErrorsToProblems(errors: ErrorObject[], locate: LocateFn, codePrefix = 'E_SCHEMA'): Problem[] {
+  const groups = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    // propertyNames errors point at the key itself.
+    const key = e.keyword === 'propertyNames' || (e.params as { propertyName?: string }).propertyName !== undefined
+      ? `${e.instancePath}/${(e.params as { propertyName?: string }).propertyName ?? ''}`
+      : e.instancePath;
+    const list = groups.get(key) ?? [];
+    list.push(e);
+    groups.set(key, list);
+  }
+  const keys = [...groups.keys()];
+  const problems: Problem[] = [];
+  for (const [key, list] of groups) {
+    const deeper = keys.some((k) => k !== key && k.startsWith(key + '/'));
+    const specific = list.filter((e) => SPECIFIC.has(e.keyword) && e.keyword !== 'type');
+    let chosen: ErrorObject[];
+    if (specific.length) chosen = specific;
+    else if (deeper) continue; // the branch errors below say more
+    else chosen = list.filter((e) => e.keyword === 'type').slice(0, 1).concat(list.filter((e) => e.keyword !== 'type' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf'));
+    if (!chosen.length) chosen = list.slice(0, 1);
+    const seen = new Set<string>();
+    for (const e of chosen) {
+      const path = pathOf(e.instancePath);
+      let message: string;
+      let hint: string | undefined = describe(e);
+      let probPath = path;
+      switch (e.keyword) {
+        case 'additionalProperties': {
+          const extra = (e.params as { additionalProperty: string }).additionalProperty;
+          const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+          const guess = closest(extra, known);
+          probPath = [...path, extra];
+          message = `unknown key '${extra}'`;
+          hint = guess ? `did you mean '${guess}'?` : `allowed keys here: ${known.join(', ')}`;
+          break;
+        }
+        case 'required': {
+          const missing = (e.params as { missingProperty: string }).missingProperty;
+          message = `missing required key '${missing}'`;
+          hint = `add '${missing}:'` + (describe(e) ? ` (${describe(e)})` : '');
+          break;
+        }
+        case 'enum': {
+          const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+          const guess = typeof e.data === 'string' ? closest(e.data, allowed.map(String)) : undefined;
+          message = `${JSON.stringify(e.data)} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
+          hint = guess ? `did you mean '${guess}'?` : hint;
+          break;
+        }
+        case 'pattern':
+          message = `${JSON.stringify(e.data)} is not in the expected form`;
+          hint = hint ?? `it must match ${(e.params as { pattern: string }).pattern}`;
+          break;
+        case 'propertyNames':
+          continue; // reported by the nested pattern error on the key
+        case 'type':
+          message = `${JSON.stringify(e.data)?.slice(0, 60)} ${e.message ?? 'has the wrong type'}`;
+          break;
+        default:
+          message = `${e.message ?? 'is invalid'}`;
+      }
+      if ((e.params as { propertyName?: string }).propertyName !== undefined) {
+        const name = (e.params as { propertyName: string }).propertyName;
+        probPath = [...path, name];
+        message = `name '${name}' is not allowed`;
+        hint = 'names use letters, digits, "_" and "-", start with a letter or digit, and have at most 32 characters';
+      }
+      const dedupe = `${formatDocPath(probPath)}|${message}`;
+      if (seen.has(dedupe)) continue;
+      seen.add(dedupe);
+      problems.push({ code: `${codePrefix}_${e.keyword.toUpperCase()}`, message, path: formatDocPath(probPath), location: locate(probPath), hint });
+    }
+  }
+  return problems;
+}
+
+export function validateAgainstSchema(name: 'topology' | 'scenario', value: unknown, locate: LocateFn): Problem[] {
+  const { validate } = loadSchema(name);
+  if (validate(value)) return [];
+  return ajvErrorsToProblems(validate.errors ?? [], locate);
+}
