@@ -5,6 +5,7 @@ import {
   formatCidr,
   renderOperation,
   SWITCH_BRIDGE_NAME,
+  type Cidr,
   type Command,
   type Operation,
   type Plan,
@@ -21,6 +22,11 @@ const inNetns = (netns: string, kind: Operation['kind'], args: string[], subject
   subject,
   undo: 'netns',
 });
+
+/** fe80::/64 with the interface identifier (low 64 bits) of a global address. */
+export function linkLocalFor(global: Cidr): Cidr {
+  return { family: 6, address: (0xfe80n << 112n) | (global.address & ((1n << 64n) - 1n)), prefixLen: 64 };
+}
 
 export function commandArgv(c: Command): string[] {
   return 'argv' in c ? c.argv : ['sh', '-c', c.shell];
@@ -41,6 +47,14 @@ function nodeConfigOps(node: ResolvedNode): Operation[] {
   }
   for (const i of node.interfaces) {
     const s = `${subject} ${i.name}`;
+    if (i.ipv6.length) {
+      // The kernel's own link-local address would go through duplicate address detection: ~1 s tentative plus
+      // a retransmit (RetransTimer 1000 ms), during which neighbour discovery stalls and the first v6 packets across
+      // a router wait ~2 s. So no automatic link-local (addrgenmode none, set while the link is down) and our own,
+      // fe80:: plus the global address's interface identifier (unique on the segment by construction), with nodad.
+      ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, 'addrgenmode', 'none'], s));
+      ops.push(inNetns(node.netns, 'addr.add', ['addr', 'add', formatCidr(linkLocalFor(i.ipv6[0])), 'dev', i.name, 'nodad'], s));
+    }
     for (const a of i.ipv4) ops.push(inNetns(node.netns, 'addr.add', ['addr', 'add', formatCidr(a), 'dev', i.name], s));
     // nodad: duplicate address detection would hold a v6 address "tentative" for ~1 s after link-up, and the lab
     // assigns addresses itself, so a duplicate is caught at load time instead.
