@@ -16,6 +16,8 @@ export interface ApplyDeps {
   workers?: number;
   timeoutMs?: number;
   onProgress?: Progress;
+  /** Reads a new namespace's inode (tests stand in for /run/netns). */
+  netnsInode?: (name: string) => number | undefined;
   /** Checked between stages: an abort (Ctrl-C) stops the build, and the caller rolls back. */
   signal?: AbortSignal;
 }
@@ -87,7 +89,7 @@ export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): 
       if (stage.name === 'namespaces') {
         // Record each namespace's identity as soon as it exists: teardown deletes only these inodes.
         const created = new Set(outcome.applied.map((o) => o.args[2]));
-        for (const ns of journal.netns) if (created.has(ns.name)) ns.inode = netnsInode(ns.name);
+        for (const ns of journal.netns) if (created.has(ns.name)) ns.inode = (deps.netnsInode ?? netnsInode)(ns.name);
       }
       if (outcome.failure) {
         journal.stages[journal.stages.length - 1] = { ...entry, state: 'failed' };

@@ -6,6 +6,16 @@
 import { NslabError, type Journal } from '../model/index.js';
 import { killAll, listNetns, netnsInode, pidsByNetnsInode, type Runner, type StateStore } from '../sys/index.js';
 
+/** The host-side look-ups teardown needs; injected so tests can stand in for /run/netns and /proc. */
+export interface HostView {
+  listNetns(): string[];
+  netnsInode(name: string): number | undefined;
+  pidsByNetnsInode(inodes: Set<number>): Map<number, number[]>;
+  killAll(pids: number[]): number;
+}
+
+export const realHost: HostView = { listNetns, netnsInode, pidsByNetnsInode, killAll };
+
 export interface TeardownReport {
   lab: string;
   namespacesDeleted: string[];
@@ -16,7 +26,7 @@ export interface TeardownReport {
 }
 
 /** Which of the journal's namespaces are ours to delete now. */
-export function ownedNamespaces(j: Journal, existing: Set<string>): { owned: string[]; skipped: string[] } {
+export function ownedNamespaces(j: Journal, existing: Set<string>, host: HostView = realHost): { owned: string[]; skipped: string[] } {
   const nsStage = j.stages.find((s) => s.name === 'namespaces');
   // While the namespace stage was in flight (builder killed), inodes were not yet recorded: the names were checked
   // free before the stage began and the lab name is locked, so the ones that exist are ours.
@@ -25,14 +35,15 @@ export function ownedNamespaces(j: Journal, existing: Set<string>): { owned: str
   const skipped: string[] = [];
   for (const ns of j.netns) {
     if (!existing.has(ns.name)) continue;
-    if (ns.inode !== undefined) (netnsInode(ns.name) === ns.inode ? owned : skipped).push(ns.name);
+    if (ns.inode !== undefined) (host.netnsInode(ns.name) === ns.inode ? owned : skipped).push(ns.name);
     else if (inFlight) owned.push(ns.name);
     else skipped.push(ns.name);
   }
   return { owned, skipped };
 }
 
-export async function destroyLab(j: Journal, deps: { runner: Runner; store: StateStore; timeoutMs?: number }): Promise<TeardownReport> {
+export async function destroyLab(j: Journal, deps: { runner: Runner; store: StateStore; timeoutMs?: number; host?: HostView }): Promise<TeardownReport> {
+  const host = deps.host ?? realHost;
   const report: TeardownReport = { lab: j.lab, namespacesDeleted: [], namespacesSkipped: [], processesKilled: 0, errors: [] };
   j.status = 'tearing-down';
   try {
@@ -40,13 +51,13 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
   } catch {
     /* the state directory may already be gone; teardown goes on */
   }
-  const existing = new Set(listNetns());
-  const { owned, skipped } = ownedNamespaces(j, existing);
+  const existing = new Set(host.listNetns());
+  const { owned, skipped } = ownedNamespaces(j, existing, host);
   report.namespacesSkipped = skipped;
   // Processes first: a namespace lives on while a process is inside it.
-  const inodes = new Set(owned.map(netnsInode).filter((i): i is number => i !== undefined));
-  const pids = [...pidsByNetnsInode(inodes).values()].flat();
-  report.processesKilled = killAll(pids);
+  const inodes = new Set(owned.map((n) => host.netnsInode(n)).filter((i): i is number => i !== undefined));
+  const pids = [...host.pidsByNetnsInode(inodes).values()].flat();
+  report.processesKilled = host.killAll(pids);
   if (owned.length) {
     // -force: keep going past a failing line so one stuck namespace does not strand the rest.
     const r = await deps.runner.run('ip', ['-force', '-batch', '-'], {

@@ -1,7 +1,7 @@
 // Topology generators named and numbered like Mininet's --topo, so benchmarks and users need no 1000-line files.
 // Output is plain data (nodes and links), merged with whatever the file itself declares. Pure.
 
-import { NslabError, type RawLink, type RawNode, type RawTopology } from '../model/index.js';
+import { LIMITS, NslabError, type RawLink, type RawNode, type RawTopology } from '../model/index.js';
 
 export const TOPO_KINDS = ['single', 'linear', 'tree', 'ring', 'fattree', 'dumbbell'] as const;
 export type TopoKind = (typeof TOPO_KINDS)[number];
@@ -39,7 +39,37 @@ export function parseTopoSpec(text: string): TopoSpec {
   return { kind: kind as TopoKind, params };
 }
 
+/** Node and link counts of a generated lab, from the parameters alone (floats: huge specs become Infinity). */
+export function topoSize(spec: TopoSpec): { nodes: number; links: number } {
+  const [a, b] = spec.params;
+  switch (spec.kind) {
+    case 'single':
+      return { nodes: a + 1, links: a };
+    case 'linear':
+      return { nodes: 2 * a, links: 2 * a - 1 };
+    case 'tree': {
+      const f = b ?? 2;
+      const switches = f === 1 ? a : (f ** a - 1) / (f - 1);
+      return { nodes: switches + f ** a, links: switches + f ** a - 1 };
+    }
+    case 'ring':
+      return { nodes: 2 * a, links: 2 * a };
+    case 'fattree':
+      return { nodes: (a * a) / 4 + a * a + a ** 3 / 4, links: (3 * a ** 3) / 4 };
+    case 'dumbbell':
+      return { nodes: 2 * a + 2, links: 2 * a + 1 };
+  }
+}
+
 export function generateTopology(spec: TopoSpec): { nodes: Record<string, RawNode>; links: RawLink[] } {
+  // Refuse before building: topo: single,1000000 must not allocate a million nodes first.
+  const size = topoSize(spec);
+  const text = `${spec.kind},${spec.params.join(',')}`;
+  const count = (n: number) => (n <= Number.MAX_SAFE_INTEGER ? String(n) : `more than ${Number.MAX_SAFE_INTEGER}`);
+  if (size.nodes > LIMITS.nodes)
+    throw new NslabError('E_TOO_MANY_NODES', `topo ${text} makes ${count(size.nodes)} nodes; the limit is ${LIMITS.nodes}`, { exitCode: 1, hint: 'use smaller generator parameters, or split the lab' });
+  if (size.links > LIMITS.links)
+    throw new NslabError('E_TOO_MANY_LINKS', `topo ${text} makes ${count(size.links)} links; the limit is ${LIMITS.links}`, { exitCode: 1, hint: 'use smaller generator parameters, or split the lab' });
   const nodes: Record<string, RawNode> = {};
   const links: RawLink[] = [];
   const sw = (n: string) => (nodes[n] = { kind: 'switch' });
@@ -66,9 +96,11 @@ export function generateTopology(spec: TopoSpec): { nodes: Record<string, RawNod
       // Mininet's TreeTopo: depth-first, switches and hosts numbered in creation order.
       const depth = a;
       const fanout = b ?? 2;
+      // An explicit stack rather than recursion: tree,9999,1 is within the node limit but deeper than the call stack.
       let s = 0;
       let h = 0;
-      const build = (level: number): string => {
+      const stack: { me: string; level: number; i: number }[] = [];
+      const enter = (level: number): string | undefined => {
         if (level === 0) {
           const n = `h${++h}`;
           host(n);
@@ -76,10 +108,23 @@ export function generateTopology(spec: TopoSpec): { nodes: Record<string, RawNod
         }
         const me = `s${++s}`;
         sw(me);
-        for (let i = 0; i < fanout; i++) links.push([build(level - 1), me]);
-        return me;
+        stack.push({ me, level, i: 0 });
+        return undefined;
       };
-      build(depth);
+      let child = enter(depth);
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        if (child !== undefined) {
+          links.push([child, top.me]);
+          top.i++;
+          child = undefined;
+        }
+        if (top.i < fanout) child = enter(top.level - 1);
+        else {
+          stack.pop();
+          child = top.me;
+        }
+      }
       break;
     }
     case 'ring':

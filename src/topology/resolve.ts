@@ -141,11 +141,15 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
   for (const n of nodeNames) kindOf.set(n, raw.nodes[n]?.kind ?? 'host');
 
   // --- links and endpoints -------------------------------------------------------------------------------
-  const links = normaliseLinks(raw);
+  const allLinks = normaliseLinks(raw);
+  // A link with a broken endpoint is reported and then left out, so that the checks after this phase (segments,
+  // loops, addresses) still run on the rest and every problem is reported in one go.
+  const badLinks = new Set<number>();
   const fixedNames = new Map<string, Map<string, (string | number)[]>>(); // node → ifname → where
-  for (const l of links) {
+  for (const l of allLinks) {
     l.ends.forEach((e, j) => {
       if (!kindOf.has(e.node)) {
+        badLinks.add(l.index);
         const guess = nodeNames.find((n) => n.toLowerCase() === e.node.toLowerCase());
         P.add(l.endpointPath(j), 'E_UNKNOWN_NODE', `link endpoint '${e.node}' is not a node of this lab`,
           guess ? `did you mean '${guess}'?` : `declare it under nodes: (known: ${nodeNames.slice(0, 10).join(', ')}${nodeNames.length > 10 ? ', …' : ''})`);
@@ -153,21 +157,26 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
       }
       if (e.ifname === undefined) return;
       if (e.ifname.length > IFNAMSIZ_USABLE) {
+        badLinks.add(l.index);
         P.add(l.endpointPath(j), 'E_IFNAME_TOO_LONG', `interface name '${e.ifname}' has ${e.ifname.length} characters; the kernel allows ${IFNAMSIZ_USABLE} (IFNAMSIZ 16 including the NUL)`, 'shorten the interface name');
         return;
       }
       if (!IFNAME_PATTERN.test(e.ifname) || e.ifname === 'lo' || (kindOf.get(e.node) === 'switch' && e.ifname === SWITCH_BRIDGE_NAME)) {
+        badLinks.add(l.index);
         P.add(l.endpointPath(j), 'E_BAD_IFNAME', `interface name '${e.ifname}' is not allowed`, `use letters, digits, '_', '.' and '-', starting with a letter; 'lo'${kindOf.get(e.node) === 'switch' ? ` and '${SWITCH_BRIDGE_NAME}'` : ''} are taken`);
         return;
       }
       const names = fixedNames.get(e.node) ?? new Map();
       if (names.has(e.ifname)) {
+        badLinks.add(l.index);
         P.add(l.endpointPath(j), 'E_DUPLICATE_IFNAME', `interface '${e.node}:${e.ifname}' is used by two links (first at ${formatDocPath(names.get(e.ifname))})`, 'give one of them another interface name, or leave the name out to get one assigned');
       } else names.set(e.ifname, l.endpointPath(j));
       fixedNames.set(e.node, names);
     });
-    if (l.ends[0].node === l.ends[1].node && kindOf.has(l.ends[0].node))
+    if (l.ends[0].node === l.ends[1].node && kindOf.has(l.ends[0].node)) {
+      badLinks.add(l.index);
       P.add(l.path, 'E_SELF_LINK', `link joins '${l.ends[0].node}' to itself`, 'connect two different nodes');
+    }
     for (const fam of ['ipv4', 'ipv6'] as const) {
       const pair = l[fam];
       if (!pair) continue;
@@ -194,7 +203,7 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
       if ((node[key]?.length ?? 0) > LIMITS.commandsPerNode)
         P.add(['nodes', n, key], 'E_TOO_MANY_COMMANDS', `${node[key]?.length} commands; the limit is ${LIMITS.commandsPerNode}`, 'put them in a script and run that');
   }
-  if (P.list.length) return { problems: P.list };
+  const links = allLinks.filter((l) => !badLinks.has(l.index));
 
   // --- interface names -------------------------------------------------------------------------------------
   const nextIndex = new Map<string, number>();
@@ -207,14 +216,16 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
     nextIndex.set(e.node, i + 1);
     return `eth${i}`;
   };
-  const endRefs: [EndpointRef, EndpointRef][] = links.map((l) => [
+  // Indexed by the link's position in the file (l.index), like every per-link array below.
+  const endRefs: [EndpointRef, EndpointRef][] = [];
+  for (const l of links) endRefs[l.index] = [
     { node: l.ends[0].node, ifname: ifnameOf(l, 0) },
     { node: l.ends[1].node, ifname: ifnameOf(l, 1) },
-  ]);
+  ];
 
   // --- segments ---------------------------------------------------------------------------------------------
   // Links through a switch join that switch's segment; switch-switch links merge segments. Other links are p2p.
-  const ds = new DisjointSet(links.length);
+  const ds = new DisjointSet(allLinks.length);
   const switchFirstLink = new Map<string, number>();
   const isSwitch = (n: string) => kindOf.get(n) === 'switch';
   for (const l of links)

@@ -1,0 +1,115 @@
+// A fake kernel behind a fake Runner: it understands the ip/tc batch and shell-script forms the executor emits,
+// keeps a set of namespaces, counts operations, and fails the Nth operation on request — so journal and rollback
+// can be tested without root.
+import type { RunOptions, RunResult, Runner } from '../../src/sys/index.js';
+import type { HostView } from '../../src/exec/index.js';
+
+export class FakeKernel implements Runner {
+  spawned = 0;
+  netns = new Set<string>();
+  inodes = new Map<string, number>();
+  nextInode = 4026532000;
+  /** Every operation line executed, in order, with its namespace. */
+  log: string[] = [];
+  opsExecuted = 0;
+  commands: string[] = [];
+
+  constructor(public failAtOp?: number) {}
+
+  /** Apply one batch line; returns an error text when it fails. */
+  private line(netns: string | null, line: string, force: boolean): string | undefined {
+    const n = this.opsExecuted + 1;
+    if (this.failAtOp === n && !force) {
+      this.opsExecuted++;
+      return 'RTNETLINK answers: File exists';
+    }
+    this.opsExecuted++;
+    const m = /^netns (add|del) (\S+)$/.exec(line);
+    if (m) {
+      if (m[1] === 'add') {
+        if (this.netns.has(m[2])) return `Cannot create namespace file "/run/netns/${m[2]}": File exists`;
+        this.netns.add(m[2]);
+        this.inodes.set(m[2], this.nextInode++);
+      } else {
+        if (!this.netns.has(m[2])) return `Cannot remove namespace file "/run/netns/${m[2]}": No such file or directory`;
+        this.netns.delete(m[2]);
+        this.inodes.delete(m[2]);
+      }
+    }
+    this.log.push(`${netns ?? 'host'}: ${line}`);
+    return undefined;
+  }
+
+  private batch(netns: string | null, lines: string[], force: boolean): { ok: boolean; stderr: string } {
+    let stderr = '';
+    let ok = true;
+    for (let i = 0; i < lines.length; i++) {
+      const err = this.line(netns, lines[i], force);
+      if (err) {
+        stderr += `${err}\nCommand failed -:${i + 1}\n`;
+        ok = false;
+        if (!force) break;
+      }
+    }
+    return { ok, stderr };
+  }
+
+  async run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    this.spawned++;
+    this.commands.push([file, ...args].join(' '));
+    const res = (exitCode: number, stdout = '', stderr = ''): RunResult => ({ command: [file, ...args].join(' '), exitCode, stdout, stderr, durationMs: 0, timedOut: false });
+    const input = opts.input ?? '';
+    if ((file === 'ip' || file === 'tc') && args.includes('-batch')) {
+      const ns = args[0] === '-n' ? args[1] : null;
+      const r = this.batch(ns, input.split('\n').filter(Boolean), args.includes('-force'));
+      return res(r.ok ? 0 : 1, '', r.stderr);
+    }
+    if (file === 'sh' && args[0] === '-s') {
+      // Jobs: heredoc batches and one-line sysctl calls, each followed by the done/fail markers.
+      const lines = input.split('\n');
+      let stdout = '';
+      let stderr = '';
+      let job = 0;
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i];
+        const hd = /^(ip|tc) -n (\S+) -batch - <<'NSLAB_EOF'$/.exec(l);
+        const sc = /^ip netns exec (\S+) sysctl -qw (.*)$/.exec(l);
+        if (hd) {
+          const body: string[] = [];
+          for (i++; lines[i] !== 'NSLAB_EOF'; i++) body.push(lines[i]);
+          const r = this.batch(hd[2], body, false);
+          stderr += r.stderr;
+          if (!r.ok) return res(3, stdout, stderr + `@@nslab-fail ${job}\n`);
+          stdout += `@@nslab-done ${job++}\n`;
+        } else if (sc) {
+          const r = this.batch(sc[1], sc[2].split(' ').map((kv) => `sysctl ${kv}`), false);
+          stderr += r.stderr.replace(/Command failed -:\d+\n/, '');
+          if (!r.ok) return res(3, stdout, stderr + `@@nslab-fail ${job}\n`);
+          stdout += `@@nslab-done ${job++}\n`;
+        }
+      }
+      return res(0, stdout, stderr);
+    }
+    if (file === 'ip' && args[0] === 'netns' && args[1] === 'exec') {
+      const err = this.line(args[2], `exec ${args.slice(3).join(' ')}`, false);
+      return res(err ? 1 : 0, '', err ?? '');
+    }
+    return res(0);
+  }
+
+  spawnDetached(file: string, args: string[]): number {
+    this.spawned++;
+    this.commands.push([file, ...args].join(' ') + ' &');
+    this.line(args[2] ?? null, `start ${args.slice(3).join(' ')}`, true);
+    return 999999;
+  }
+
+  host(): HostView {
+    return {
+      listNetns: () => [...this.netns].sort(),
+      netnsInode: (n) => this.inodes.get(n),
+      pidsByNetnsInode: () => new Map(),
+      killAll: () => 0,
+    };
+  }
+}

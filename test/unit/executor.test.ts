@@ -1,0 +1,109 @@
+// The executor against a fake kernel: batching (process counts), journal before acting, and rollback that
+// undoes exactly what was applied when operation N fails — for every N.
+import t from 'tap';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPlan, destroyLab, newJournal } from '../../src/exec/index.js';
+import { compilePlan } from '../../src/plan/index.js';
+import { planOperationCount, NslabError, type Journal } from '../../src/model/index.js';
+import { StateStore } from '../../src/sys/index.js';
+import { loadTopology, resolveRawTopology, serializeTopology } from '../../src/topology/index.js';
+import { FakeKernel } from '../helpers/fake.js';
+
+const topo = loadTopology('topologies/dumbbell.yaml');
+const plan = compilePlan(topo);
+const total = planOperationCount(plan);
+
+function fresh(): { store: StateStore; journal: Journal } {
+  const store = new StateStore(mkdtempSync(join(tmpdir(), 'nslab-test-')));
+  store.claim(plan.lab);
+  const journal = newJournal(plan, { source: 'x', topology: serializeTopology(topo), lifetime: 'persistent' });
+  return { store, journal };
+}
+
+t.test('a clean build applies every operation in a handful of processes', async (t) => {
+  const k = new FakeKernel();
+  const { store, journal } = fresh();
+  await applyPlan(plan, journal, { runner: k, store, workers: 2, netnsInode: (n) => k.inodes.get(n) });
+  t.equal(k.opsExecuted, total, 'every operation ran once');
+  // namespaces: 1 ip -batch; links: 1 ip -batch; configure: 2 scripts (one per worker); shaping: r1 and r2, 2 scripts.
+  t.equal(k.spawned, 6, 'processes spawned from nslab');
+  const onDisk = JSON.parse(readFileSync(join(store.root, plan.lab, 'journal.json'), 'utf8')) as Journal;
+  t.same(onDisk.stages.map((s) => s.state), plan.stages.map(() => 'done'));
+  t.ok(onDisk.netns.every((n) => typeof n.inode === 'number'), 'every namespace inode is journaled');
+});
+
+t.test('failure at any operation rolls back to nothing', async (t) => {
+  const firstConfigure = plan.stages[0].ops.length + plan.stages[1].ops.length;
+  // Every op in the host batches, and a spread of per-namespace ones.
+  const points = [...Array.from({ length: firstConfigure + 3 }, (_, i) => i + 1), 30, 45, 60, 70];
+  for (const n of points) {
+    const k = new FakeKernel(n);
+    const { store, journal } = fresh();
+    let err: unknown;
+    try {
+      await applyPlan(plan, journal, { runner: k, store, workers: 2, netnsInode: (x) => k.inodes.get(x) });
+    } catch (e) {
+      err = e;
+    }
+    t.ok(err instanceof NslabError && err.code === 'E_KERNEL_OP', `op ${n}: the build stops with E_KERNEL_OP`);
+    const e = err as NslabError;
+    t.match(String(e.details.command), /ip|tc/, `op ${n}: the error names the command`);
+    t.match(e.message, /failed for (node|link) /, `op ${n}: the error names the node or link`);
+    const report = await destroyLab(journal, { runner: k, store, host: k.host() });
+    t.same([...k.netns], [], `op ${n}: no namespace left`);
+    t.same(report.errors, [], `op ${n}: rollback reported no errors`);
+    t.notOk(existsSync(join(store.root, plan.lab)), `op ${n}: state removed`);
+  }
+});
+
+t.test('a namespace that existed before is never deleted by rollback', async (t) => {
+  const k = new FakeKernel();
+  k.netns.add('nslab-dumbbell-h1');
+  k.inodes.set('nslab-dumbbell-h1', 42);
+  const { store, journal } = fresh();
+  await t.rejects(applyPlan(plan, journal, { runner: k, store, workers: 2, netnsInode: (x) => k.inodes.get(x) }), { code: 'E_KERNEL_OP' });
+  const report = await destroyLab(journal, { runner: k, store, host: k.host() });
+  t.same([...k.netns], ['nslab-dumbbell-h1'], 'the look-alike survives');
+  t.same(report.namespacesSkipped, ['nslab-dumbbell-h1']);
+});
+
+t.test('down after a crash mid-namespace-stage: existing names are ours (checked free before the stage)', async (t) => {
+  const k = new FakeKernel();
+  const { store, journal } = fresh();
+  journal.stages.push({ name: 'namespaces', state: 'intent', ops: 8 });
+  k.netns.add('nslab-dumbbell-s1');
+  k.inodes.set('nslab-dumbbell-s1', 7);
+  await destroyLab(journal, { runner: k, store, host: k.host() });
+  t.same([...k.netns], []);
+});
+
+t.test('a look-alike with a different inode than journaled survives', async (t) => {
+  const k = new FakeKernel();
+  const { store, journal } = fresh();
+  journal.stages.push({ name: 'namespaces', state: 'done', ops: 8 });
+  journal.netns = journal.netns.map((n, i) => ({ ...n, inode: 100 + i }));
+  k.netns.add('nslab-dumbbell-s1');
+  k.inodes.set('nslab-dumbbell-s1', 999);
+  const r = await destroyLab(journal, { runner: k, store, host: k.host() });
+  t.same([...k.netns], ['nslab-dumbbell-s1']);
+  t.same(r.namespacesSkipped, ['nslab-dumbbell-s1']);
+});
+
+t.test('process count for a 200-host star stays bounded (no process per operation)', async (t) => {
+  const star = resolveRawTopology({ name: 'star', topo: 'single,200' }, () => undefined, 'gen');
+  const p = compilePlan(star);
+  const k = new FakeKernel();
+  const store = new StateStore(mkdtempSync(join(tmpdir(), 'nslab-test-')));
+  store.claim(p.lab);
+  const j = newJournal(p, { source: 'x', topology: {}, lifetime: 'persistent' });
+  await applyPlan(p, j, { runner: k, store, workers: 2, netnsInode: (x) => k.inodes.get(x) });
+  const ops = planOperationCount(p);
+  t.ok(ops > 1400, `the plan has ${ops} operations`);
+  t.ok(k.spawned <= 4, `up spawned ${k.spawned} processes from nslab for ${ops} operations`);
+  const downBefore = k.spawned;
+  await destroyLab(j, { runner: k, store, host: k.host() });
+  t.equal(k.spawned - downBefore, 1, 'down is one ip -batch');
+  t.same([...k.netns], []);
+});
