@@ -3,17 +3,20 @@
 
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NslabError, type Journal, type Plan, type ResolvedTopology } from '../model/index.js';
-import { compilePlan } from '../plan/index.js';
-import { applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
+import { NslabError, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
+import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type QdiscNeed } from '../plan/index.js';
+import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
 import { teardownError } from '../exec/teardown.js';
-import { deserializeTopology, serializeTopology } from '../topology/index.js';
+import { deserializeTopology, findLink, serializeTopology } from '../topology/index.js';
+import { parseImpairment } from '../topology/impair.js';
 import {
   ExecaRunner,
   isAlive,
   listNetns,
   NETNS_DIR,
   netnsDirExists,
+  probeKernel,
+  type KernelCapabilities,
   StateStore,
   type RunOptions,
   type RunResult,
@@ -56,6 +59,22 @@ export function requireRoot(): void {
 
 const NETNS_MARKER = '.netns-dir-created';
 
+/** The fixes for a missing qdisc, in the order people can apply them. */
+export const QDISC_FIX_HINT =
+  "install your distribution's extra kernel modules (linux-modules-extra-$(uname -r) on Ubuntu, kernel-modules-extra on RHEL/Fedora), or run the lab in user-mode Linux, which has them: nslab up --kernel uml FILE";
+
+/** Fail before creating anything when the kernel lacks a qdisc that the lab's links need. */
+export function checkQdiscs(needs: QdiscNeed[], caps: KernelCapabilities): void {
+  const missing = needs.filter((n) => !caps.qdiscs[n.qdisc]);
+  if (!missing.length) return;
+  const lines = missing.map((m) => `link ${m.link} (from ${m.from}) asks for "${m.impairment}", which needs the ${m.qdisc} qdisc (sch_${m.qdisc})`);
+  throw new NslabError('E_QDISC_MISSING', `this kernel has no ${[...new Set(missing.map((m) => m.qdisc))].join(' or ')} qdisc:\n  ${lines.join('\n  ')}`, {
+    exitCode: 2,
+    hint: QDISC_FIX_HINT,
+    details: { missing },
+  });
+}
+
 export class Lab {
   private constructor(
     readonly topology: ResolvedTopology,
@@ -76,6 +95,8 @@ export class Lab {
     const runner = opts.runner ?? new ExecaRunner();
     const store = opts.store ?? new StateStore();
     const plan = compilePlan(t);
+    const needs = requiredQdiscs(t);
+    if (needs.length) checkQdiscs(needs, await probeKernel(runner));
     const existing = new Set(listNetns());
     const clash = plan.netns.filter((n) => existing.has(n));
     if (clash.length)
@@ -133,12 +154,59 @@ export class Lab {
     return this.runner.run('ip', ['netns', 'exec', ns, ...argv], { ...opts, env: { ...env, ...opts.env } });
   }
 
+  /**
+   * Change a link's impairments while the lab runs. Keys given replace the current ones for the chosen
+   * direction(s); keys not given stay; `clear` removes them all. `direction` is 'both', or `X->Y` with X and Y the
+   * link's nodes.
+   */
+  async impair(linkSpec: string, change: RawImpairment, opts: { direction?: string; clear?: boolean } = {}): Promise<void> {
+    const j = this.requireJournal();
+    const link = findLink(this.topology, linkSpec);
+    const dir = parseDirection(opts.direction, link.a.node, link.b.node);
+    const problems: string[] = [];
+    const parsed = parseImpairment(change, [], (_p, code, message, hint) => problems.push(`${code}: ${message}${hint ? ` (${hint})` : ''}`));
+    if (problems.length) throw new NslabError('E_BAD_IMPAIRMENT', problems.join('; '), { exitCode: 1, hint: 'values use tc units: 80ms, 2%, 10mbit' });
+    const apply = (cur: Impairment, applies: boolean): Impairment => (!applies ? cur : opts.clear ? {} : { ...cur, ...parsed });
+    const next = { aToB: apply(link.aToB, dir !== 'b->a'), bToA: apply(link.bToA, dir !== 'a->b') };
+    const needs = [...new Set([...impairmentNeeds(next.aToB), ...impairmentNeeds(next.bToA)])];
+    if (needs.length) {
+      const caps = await probeKernel(this.runner);
+      checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: JSON.stringify(change) })), caps);
+    }
+    const ops = compileImpairChange(this.topology, link, next);
+    await applyChange(j, `impair ${linkSpec} ${opts.clear ? 'clear' : JSON.stringify(change)} (${dir})`, ops, { runner: this.runner, store: this.store }, (jj) => {
+      link.aToB = next.aToB;
+      link.bToA = next.bToA;
+      jj.topology = serializeTopology(this.topology);
+    });
+  }
+
+  async setLink(linkSpec: string, state: 'up' | 'down'): Promise<void> {
+    const j = this.requireJournal();
+    const link = findLink(this.topology, linkSpec);
+    await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => undefined);
+  }
+
+  private requireJournal(): Journal {
+    const j = this.store.read(this.name);
+    if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1 });
+    return j;
+  }
+
   async down(): Promise<TeardownReport> {
     requireRoot();
     const j = this.store.read(this.name);
     if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1 });
     return downJournal(j, this.runner, this.store);
   }
+}
+
+function parseDirection(d: string | undefined, a: string, b: string): Direction {
+  if (!d || d === 'both') return 'both';
+  const m = /^(.+?)\s*->\s*(.+)$/.exec(d);
+  if (m && m[1] === a && m[2] === b) return 'a->b';
+  if (m && m[1] === b && m[2] === a) return 'b->a';
+  throw new NslabError('E_BAD_DIRECTION', `direction '${d}' is not one of both, ${a}->${b}, ${b}->${a}`, { exitCode: 1, hint: `write it as ${a}->${b}` });
 }
 
 async function downJournal(j: Journal, runner: Runner, store: StateStore): Promise<TeardownReport> {

@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import { cleanLabs, Lab, listLabs, requireRoot, summarizeTopology } from '../api/index.js';
 import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
-import { compilePlan, renderPlan } from '../plan/index.js';
+import { compilePlan, impairmentSummary, renderPlan } from '../plan/index.js';
 import { ExecaRunner, probeKernel, umlInstalled } from '../sys/index.js';
-import { loadTopology, resolveRawTopology } from '../topology/index.js';
+import { findLink, loadTopology, resolveRawTopology } from '../topology/index.js';
 import { abortOnSignals, progressReporter } from './output.js';
 
 type Argv = Record<string, unknown>;
@@ -130,6 +130,32 @@ export async function shell(argv: Argv): Promise<number> {
   const env = lab.topology.nodes.find((n) => n.name === node)!.env;
   const prompt = `[${lab.name}:${node}] \\w \\$ `;
   return passThrough('ip', ['netns', 'exec', ns, 'env', `PS1=${prompt}`, `NSLAB_LAB=${lab.name}`, `NSLAB_NODE=${node}`, 'bash', '--norc', '--noprofile', '-i'], env);
+}
+
+export async function impair(argv: Argv): Promise<number> {
+  requireRoot();
+  const lab = Lab.open(argv.lab as string);
+  const change: Record<string, unknown> = {};
+  for (const k of ['rate', 'delay', 'jitter', 'distribution', 'loss', 'duplicate', 'reorder', 'corrupt', 'limit'])
+    if (argv[k] !== undefined) change[k] = argv[k];
+  if (!argv.clear && Object.keys(change).length === 0)
+    throw new NslabError('E_USAGE', 'nothing to change', { exitCode: 1, hint: 'give at least one of --delay --loss --rate ..., or --clear' });
+  await lab.impair(argv.link as string, change, { direction: argv.direction as string | undefined, clear: !!argv.clear });
+  const l = lab.topology.links.find((x) => x === findLinkOf(lab, argv.link as string))!;
+  out(`${argv.link}: ${l.a.node}->${l.b.node}: ${impairmentSummary(l.aToB) || 'none'}; ${l.b.node}->${l.a.node}: ${impairmentSummary(l.bToA) || 'none'}`);
+  return 0;
+}
+
+export async function link(argv: Argv): Promise<number> {
+  requireRoot();
+  const lab = Lab.open(argv.lab as string);
+  await lab.setLink(argv.link as string, argv.state as 'up' | 'down');
+  out(`${argv.link} is ${argv.state}`);
+  return 0;
+}
+
+function findLinkOf(lab: Lab, spec: string) {
+  return findLink(lab.topology, spec);
 }
 
 export async function clean(argv: Argv): Promise<number> {

@@ -51,6 +51,32 @@ export async function main(args: string[] = hideBin(process.argv)): Promise<numb
       (y) => y.positional('lab', { type: 'string' }).positional('node', { type: 'string' }).positional('cmd', { type: 'string', array: true }),
       run(lazy('exec')),
     )
+    .command(
+      'impair <lab> <link>',
+      'change a link\'s impairments while the lab runs (LINK: h1:eth0 or h1-s1); keys not given stay as they are',
+      (y) =>
+        y
+          .positional('lab', { type: 'string' })
+          .positional('link', { type: 'string' })
+          .option('rate', { type: 'string', describe: 'rate limit, tc units (10mbit)' })
+          .option('delay', { type: 'string', describe: 'one-way delay per direction (80ms)' })
+          .option('jitter', { type: 'string', describe: 'delay variation (5ms)' })
+          .option('distribution', { choices: ['normal', 'pareto', 'paretonormal', 'uniform'] as const })
+          .option('loss', { type: 'string', describe: 'random loss (2%)' })
+          .option('duplicate', { type: 'string', describe: 'duplication (1%)' })
+          .option('reorder', { type: 'string', describe: 'reordering (25%, needs a delay)' })
+          .option('corrupt', { type: 'string', describe: 'corruption (0.1%)' })
+          .option('limit', { type: 'number', describe: 'netem queue length in packets' })
+          .option('direction', { type: 'string', describe: 'only one direction: A->B (default both)' })
+          .option('clear', { type: 'boolean', describe: 'remove every impairment (of the direction)' }),
+      run(lazy('impair')),
+    )
+    .command(
+      'link <lab> <link> <state>',
+      'take a link down or bring it back up',
+      (y) => y.positional('lab', { type: 'string' }).positional('link', { type: 'string' }).positional('state', { choices: ['up', 'down'] as const }),
+      run(lazy('link')),
+    )
     .command('shell <lab> <node>', 'an interactive shell in a node, with the node in the prompt', (y) => y.positional('lab', { type: 'string' }).positional('node', { type: 'string' }), run(lazy('shell')))
     .command(
       'clean',

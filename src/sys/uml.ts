@@ -19,6 +19,8 @@ export const UML_DEFAULT_MODULES = ['veth', 'bridge', 'sch_netem', 'sch_htb', 's
 
 export const UML_DEFAULT_MEM_MB = 512;
 export const UML_DEFAULT_TIMEOUT_MS = 120_000;
+/** After SIGTERM on timeout or abort, how long the kernel gets to clean up its helpers before SIGKILL. */
+export const UML_TERM_GRACE_MS = 3_000;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Module order (pure)
@@ -346,9 +348,20 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
     const onExitHook = (): void => {
       if (pgid !== undefined) killGroup(pgid);
     };
+    // SIGTERM to the leader first: UML's handler (last_ditch_exit) kills every helper and guest-process host
+    // process and waitpid()s them. SIGKILL to the group leaves them as zombies for whoever PID 1 is to reap, and
+    // `pgrep -x linux` sees those until it does. The group SIGKILL follows if the leader has not gone in time.
+    let forceTimer: NodeJS.Timeout | undefined;
     const kill = (reason: 'timeout' | 'abort'): void => {
-      why ??= reason;
-      if (pgid !== undefined) killGroup(pgid);
+      if (why !== undefined) return;
+      why = reason;
+      if (pgid === undefined) return;
+      try {
+        process.kill(pgid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      forceTimer = setTimeout(() => killGroup(pgid), UML_TERM_GRACE_MS);
     };
     const timer = setTimeout(() => kill('timeout'), ctx.timeoutMs);
     const onAbort = (): void => kill('abort');
@@ -408,10 +421,23 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
         pending = '';
       }
     };
+    // The console is a tty line discipline inside the guest: ONLCR turns every '\n' into '\r\n'. A chunk can end
+    // between the two, so trailing '\r's wait for the next chunk.
+    let carry = '';
+    const crlf = (text: string, final: boolean): string => {
+      let s = carry + text;
+      carry = '';
+      if (!final) {
+        const m = /\r+$/.exec(s);
+        if (m) {
+          carry = m[0];
+          s = s.slice(0, m.index);
+        }
+      }
+      return s.replace(/\r+\n/g, '\n');
+    };
     child.stdout?.on('data', (b: Buffer) => {
-      // The console is a tty line discipline inside the guest: ONLCR turns every '\n' into '\r\n'.
-      pending += decoder.write(b).replace(/\r+\n/g, '\n');
-      // A chunk can end between '\r' and '\n'.
+      pending += crlf(decoder.write(b), false);
       consume(false);
     });
     child.stderr?.on('data', (b: Buffer) => {
@@ -424,11 +450,12 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
     });
     child.on('close', (code, sig) => {
       clearTimeout(timer);
+      clearTimeout(forceTimer);
       ctx.signal?.removeEventListener('abort', onAbort);
       process.off('exit', onExitHook);
       // The leader has gone; make sure no helper of its group outlives it (kill(-pgid) is ESRCH if none).
       if (pgid !== undefined) killGroup(pgid);
-      pending += decoder.end().replace(/\r+\n/g, '\n');
+      pending += crlf(decoder.end(), true);
       consume(true);
       const durationMs = performance.now() - started;
       const details = { output, kernelLog: kernelLog.slice(-8000), kernelExit: code, kernelSignal: sig };

@@ -1,0 +1,52 @@
+// Runtime changes to a running lab, compiled like everything else: pure functions from the lab's resolved
+// topology and the requested change to tc/ip operations.
+
+import type { Impairment, Operation, ResolvedLink, ResolvedTopology } from '../model/index.js';
+import { directionOps, offloadOps, type ShapeTarget } from './shape.js';
+
+export type Direction = 'both' | 'a->b' | 'b->a';
+
+function targets(t: ResolvedTopology, l: ResolvedLink): { a: ShapeTarget; b: ShapeTarget } {
+  const ns = (node: string) => t.nodes.find((n) => n.name === node)!.netns;
+  const subject = `link ${l.a.node}:${l.a.ifname} <-> ${l.b.node}:${l.b.ifname}`;
+  return {
+    a: { netns: ns(l.a.node), ifname: l.a.ifname, mtu: l.mtu, subject: `${subject} (from ${l.a.node})` },
+    b: { netns: ns(l.b.node), ifname: l.b.ifname, mtu: l.mtu, subject: `${subject} (from ${l.b.node})` },
+  };
+}
+
+/**
+ * Operations that take a link from its current impairments to `next` (per direction). Directions whose
+ * impairment does not change get no operation, so a change touches only what was asked.
+ */
+export function compileImpairChange(t: ResolvedTopology, l: ResolvedLink, next: { aToB: Impairment; bToA: Impairment }): Operation[] {
+  const { a, b } = targets(t, l);
+  const ops: Operation[] = [];
+  for (const [target, cur, nxt] of [[a, l.aToB, next.aToB], [b, l.bToA, next.bToA]] as const) {
+    if (JSON.stringify(cur) === JSON.stringify(nxt)) continue;
+    // A direction shaped for the first time gets MTU-sized packets (see offloadOps) before its qdisc.
+    if (Object.keys(cur).length === 0 && Object.keys(nxt).length > 0) ops.push(...offloadOps(target));
+    ops.push(...directionOps(target, nxt, cur));
+  }
+  return ops;
+}
+
+/** Administrative link state on both ends (either end down already drops the carrier; both is unambiguous). */
+export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: 'up' | 'down'): Operation[] {
+  const { a, b } = targets(t, l);
+  return [a, b].map((x) => ({
+    kind: 'link.set' as const,
+    tool: 'ip' as const,
+    netns: x.netns,
+    args: ['link', 'set', 'dev', x.ifname, state],
+    subject: x.subject.replace(/ \(from .*\)$/, ''),
+    undo: {
+      kind: 'link.set' as const,
+      tool: 'ip' as const,
+      netns: x.netns,
+      args: ['link', 'set', 'dev', x.ifname, state === 'up' ? 'down' : 'up'],
+      subject: x.subject,
+      undo: null,
+    },
+  }));
+}
