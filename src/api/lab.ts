@@ -18,6 +18,7 @@ import {
   probeKernel,
   type KernelCapabilities,
   StateStore,
+  type ManagedProcess,
   type RunOptions,
   type RunResult,
   type Runner,
@@ -152,6 +153,13 @@ export class Lab {
     const ns = this.netnsOf(node);
     const env = this.topology.nodes.find((x) => x.name === node)!.env;
     return this.runner.run('ip', ['netns', 'exec', ns, ...argv], { ...opts, env: { ...env, ...opts.env } });
+  }
+
+  /** Start a long-running process in a node, watched by nslab (servers, background steps, captures). */
+  start(node: string, argv: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): ManagedProcess {
+    const ns = this.netnsOf(node);
+    const env = this.topology.nodes.find((x) => x.name === node)!.env;
+    return this.runner.start('ip', ['netns', 'exec', ns, ...argv], { ...opts, env: { ...env, ...opts.env } });
   }
 
   /**

@@ -217,3 +217,10 @@ export async function doctor(argv: Argv): Promise<number> {
   return checks.some((c) => c.required && !c.ok) ? 2 : 0;
 }
 
+
+export async function schema(argv: Argv): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const { schemaPath } = await import('../topology/schema.js');
+  out(readFileSync(schemaPath(argv.which as 'topology' | 'scenario'), 'utf8'));
+  return 0;
+}

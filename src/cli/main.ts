@@ -7,8 +7,8 @@ import { printError } from './output.js';
 
 type Handler = (argv: Record<string, unknown>) => Promise<number>;
 
-const lazy = (name: string): Handler => async (argv) => {
-  const mod = (await import('./commands.js')) as Record<string, Handler>;
+const lazy = (name: string, from: 'commands' | 'run' | 'graph' = 'commands'): Handler => async (argv) => {
+  const mod = (from === 'commands' ? await import('./commands.js') : from === 'run' ? await import('./run.js') : await import('./graph.js')) as unknown as Record<string, Handler>;
   return mod[name](argv);
 };
 
@@ -84,6 +84,39 @@ export async function main(args: string[] = hideBin(process.argv)): Promise<numb
       (y) => y.option('all', { type: 'boolean', describe: 'also remove labs that are up' }).option('json', { type: 'boolean' }),
       run(lazy('clean')),
     )
+    .command(
+      'run <scenario..>',
+      'run scenarios: build the lab, run the steps and checks, always tear down; exit 0 pass, 1 failed check, 2 error',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', array: true, describe: 'scenario files (YAML)' })
+          .option('report', { type: 'string', array: true, describe: 'json=FILE | junit=FILE | tap[=FILE] | html=DIR (repeatable)' })
+          .option('keep', { type: 'boolean', describe: 'leave the lab up afterwards for debugging' })
+          .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' }),
+      run(lazy('run', 'run')),
+    )
+    .command(
+      'graph <file>',
+      'draw a topology: DOT on stdout, or -o lab.svg|lab.dot|lab.mmd',
+      (y) =>
+        file(y)
+          .option('output', { alias: 'o', type: 'string', describe: 'write here; .svg, .dot/.gv, .mmd/.mermaid picks the format' })
+          .option('format', { type: 'string', choices: ['dot', 'mermaid', 'svg'], describe: 'override the format (e.g. Mermaid on stdout)' })
+          .option('group', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'collapse leaf hosts (auto: above 50 nodes)' }),
+      run(lazy('graph', 'graph')),
+    )
+    .command(
+      'export <file>',
+      'translate a topology for another tool (containerlab)',
+      (y) =>
+        file(y)
+          .option('format', { type: 'string', choices: ['containerlab'], demandOption: true })
+          .option('output', { alias: 'o', type: 'string', describe: 'write here instead of stdout' })
+          .option('image', { type: 'string', describe: 'container image for every node (default ghcr.io/srl-labs/network-multitool)' }),
+      run(lazy('exportTopology', 'graph')),
+    )
+    .command('schema <which>', 'print the JSON Schema of topology or scenario files (for editors)', (y) => y.positional('which', { choices: ['topology', 'scenario'] as const }), run(lazy('schema')))
+    .completion('completion', 'print a shell completion script (bash/zsh): nslab completion >> ~/.bashrc')
     .command('doctor', 'check root, iproute2, kernel features, qdiscs and tools, with the fix for each gap', (y) => y.option('json', { type: 'boolean' }), run(lazy('doctor')))
     .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'name a command (nslab --help lists them)')

@@ -1,6 +1,6 @@
 // The containerlab document as YAML, with a header that says where it came from and how names were mapped.
 
-import { Document, isMap, isSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq } from 'yaml';
 import type { ResolvedTopology } from '../model/index.js';
 import { toContainerlab, type ContainerlabOptions } from './containerlab.js';
 
@@ -13,9 +13,16 @@ export function toContainerlabYaml(t: ResolvedTopology, opts: ContainerlabOption
     '# Addresses, routes, the switches\' bridges and tc shaping run as each node\'s exec commands, as in `nslab up`.',
   ];
   const d = new Document(doc);
-  // Endpoints in flow style (`endpoints: [h1:eth1, s1:eth1]`), as containerlab's own examples write them.
+  // Endpoints as containerlab's own examples write them: `endpoints: ["h1:eth1", "s1:eth1"]`. The quotes matter:
+  // older go-yaml (libyaml's scanner) rejects an unquoted `h1:eth1` inside [ ] with "found unexpected ':'".
   const links = d.getIn(['topology', 'links']);
-  if (isSeq(links)) for (const l of links.items) if (isMap(l)) { const e = l.get('endpoints', true); if (isSeq(e)) e.flow = true; }
+  if (isSeq(links))
+    for (const l of links.items) {
+      const e = isMap(l) ? l.get('endpoints', true) : undefined;
+      if (!isSeq(e)) continue;
+      e.flow = true;
+      for (const item of e.items) if (isScalar(item)) item.type = 'QUOTE_DOUBLE';
+    }
   // lineWidth 0: never fold the long exec lines, so each stays one copyable command.
   return header.join('\n') + '\n' + d.toString({ lineWidth: 0 });
 }

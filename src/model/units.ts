@@ -30,6 +30,9 @@ const TIME_FACTORS_MS: Record<string, number> = {
   us: 0.001,
   usec: 0.001,
   usecs: 0.001,
+  // Not tc units (the topology schema does not allow them there); scenario timeouts and sleeps use them.
+  m: 60_000,
+  min: 60_000,
 };
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?|\.\d+)`;

@@ -21,7 +21,19 @@ export interface RunResult {
   timedOut: boolean;
 }
 
+/** A process nslab started and keeps an eye on (servers, background steps, captures). */
+export interface ManagedProcess {
+  readonly pid: number;
+  readonly command: string;
+  /** Resolves when a line of stdout/stderr matches (the server is listening): no polling. Rejects if it exits first. */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<string>;
+  /** Resolves with the result when the process exits (kill() makes it exit). */
+  done: Promise<RunResult>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
 export interface Runner {
+  start(file: string, args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): ManagedProcess;
   run(file: string, args: string[], opts?: RunOptions): Promise<RunResult>;
   /** Start a long-running process that outlives nslab, output appended to `logFile`; returns its pid. */
   spawnDetached(file: string, args: string[], opts: { env?: Record<string, string>; logFile: string }): number;
@@ -37,6 +49,71 @@ export function renderCommand(file: string, args: string[]): string {
 
 export class ExecaRunner implements Runner {
   spawned = 0;
+  start(file: string, args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): ManagedProcess {
+    this.spawned++;
+    const started = performance.now();
+    const command = renderCommand(file, args);
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const waiters: { re: RegExp; resolve: (l: string) => void; reject: (e: Error) => void }[] = [];
+    const scan = (text: string) => {
+      for (const w of [...waiters]) {
+        const line = text.split('\n').find((l) => w.re.test(l));
+        if (line !== undefined) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    };
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      scan(stdout);
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      scan(stderr);
+    });
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, opts.timeoutMs)
+      : undefined;
+    const done = new Promise<RunResult>((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (timer) clearTimeout(timer);
+        for (const w of waiters.splice(0)) w.reject(new NslabError('E_PROCESS_EXITED', `${command} exited before printing what was awaited`, { details: { stdout, stderr } }));
+        resolve({ command, exitCode: timedOut ? 124 : (code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : 1)), stdout, stderr, durationMs: performance.now() - started, timedOut });
+      };
+      child.on('close', finish);
+      child.on('error', (e) => {
+        stderr += e.message;
+        finish(127, null);
+      });
+    });
+    return {
+      pid: child.pid ?? -1,
+      command,
+      done,
+      kill: (signal: NodeJS.Signals = 'SIGTERM') => {
+        child.kill(signal);
+      },
+      waitForOutput: (re, timeoutMs) =>
+        new Promise<string>((resolve, reject) => {
+          const already = (stdout + '\n' + stderr).split('\n').find((l) => re.test(l));
+          if (already !== undefined) return resolve(already);
+          if (child.exitCode !== null) return reject(new NslabError('E_PROCESS_EXITED', `${command} has exited`, { details: { stdout, stderr } }));
+          const t = setTimeout(() => {
+            waiters.splice(waiters.findIndex((w) => w.re === re), 1);
+            reject(new NslabError('E_TIMEOUT', `${command} did not print ${re} within ${timeoutMs} ms`, { details: { stdout, stderr } }));
+          }, timeoutMs);
+          waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)), reject: (e) => (clearTimeout(t), reject(e)) });
+        }),
+    };
+  }
+
   spawnDetached(file: string, args: string[], opts: { env?: Record<string, string>; logFile: string }): number {
     this.spawned++;
     const fd = openSync(opts.logFile, 'a', 0o600);

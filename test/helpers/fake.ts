@@ -97,6 +97,13 @@ export class FakeKernel implements Runner {
     return res(0);
   }
 
+  start(file: string, args: string[]): import('../../src/sys/index.js').ManagedProcess {
+    this.spawned++;
+    this.commands.push([file, ...args].join(' ') + ' (managed)');
+    const result = { command: [file, ...args].join(' '), exitCode: 0, stdout: '', stderr: '', durationMs: 0, timedOut: false };
+    return { pid: 999998, command: result.command, done: Promise.resolve(result), kill: () => undefined, waitForOutput: async () => '' };
+  }
+
   spawnDetached(file: string, args: string[]): number {
     this.spawned++;
     this.commands.push([file, ...args].join(' ') + ' &');

@@ -1,0 +1,66 @@
+// `nslab run`: scenarios, one after another, with live human output and the requested reports.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { NslabError } from '../model/index.js';
+import { humanHooks, toJUnit, toJsonReport, toTap } from '../report/index.js';
+import { loadScenario } from '../scenario/load.js';
+import type { ScenarioResult } from '../scenario/model.js';
+import { runScenario } from '../scenario/run.js';
+import { abortOnSignals } from './output.js';
+import { requireRoot } from '../api/index.js';
+
+type Argv = Record<string, unknown>;
+
+interface ReportTarget {
+  format: 'json' | 'junit' | 'tap';
+  path?: string;
+}
+
+export function parseReports(values: string[]): ReportTarget[] {
+  return values.map((v) => {
+    const [format, ...rest] = v.split('=');
+    const path = rest.join('=') || undefined;
+    if (!['json', 'junit', 'tap'].includes(format))
+      throw new NslabError('E_USAGE', `unknown report format '${format}'`, { exitCode: 1, hint: '--report json=FILE, --report junit=FILE, --report tap[=FILE]' });
+    if ((format === 'json' || format === 'junit') && !path)
+      throw new NslabError('E_USAGE', `--report ${format} needs a destination: --report ${format}=FILE`, { exitCode: 1 });
+    return { format: format as ReportTarget['format'], path };
+  });
+}
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export async function run(argv: Argv): Promise<number> {
+  const files = (argv.scenario as string[]).map(String);
+  const reports = parseReports(((argv.report as string[] | undefined) ?? []).map(String));
+  // Load every scenario first: a typo in the third file is reported before the first lab is built.
+  const scenarios = files.map((f) => loadScenario(f));
+  requireRoot();
+  const tapToStdout = reports.some((r) => r.format === 'tap' && !r.path);
+  // With TAP on stdout, the human lines go to stderr so the TAP stream stays parseable.
+  const human = (s: string) => (tapToStdout ? process.stderr : process.stdout).write(s);
+  const color = !process.env.NO_COLOR && !process.env.CI && !!(tapToStdout ? process.stderr.isTTY : process.stdout.isTTY);
+  const sig = abortOnSignals();
+  const results: ScenarioResult[] = [];
+  try {
+    for (const s of scenarios) {
+      if (sig.signal.aborted) break;
+      results.push(
+        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: humanHooks(human, color) }),
+      );
+    }
+  } finally {
+    sig.dispose();
+  }
+  for (const r of reports) {
+    if (r.format === 'json') write(r.path!, toJsonReport(results));
+    else if (r.format === 'junit') write(r.path!, toJUnit(results));
+    else if (r.format === 'tap') r.path ? write(r.path, toTap(results)) : process.stdout.write(toTap(results));
+  }
+  if (results.length < scenarios.length || results.some((r) => r.status === 'error')) return 2;
+  return results.some((r) => r.status === 'fail') ? 1 : 0;
+}

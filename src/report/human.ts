@@ -1,0 +1,35 @@
+// Live human output: one line per step with status, duration and the key figures, expected vs measured.
+// No spinner and no colour unless the stream is a terminal; CI logs get plain lines.
+
+import type { RunHooks } from '../scenario/run.js';
+import type { ScenarioResult, StepResult } from '../scenario/model.js';
+
+const SYMBOL: Record<StepResult['status'], string> = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skipped: 'skip' };
+
+export function formatStepLine(r: StepResult, color = false): string {
+  const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const status = r.status === 'pass' ? c(32, SYMBOL.pass) : r.status === 'fail' ? c(31, SYMBOL.fail) : r.status === 'error' ? c(31, SYMBOL.error) : c(33, SYMBOL.skipped);
+  const dur = r.status === 'skipped' ? '' : `${(r.durationMs / 1000).toFixed(2)}s`;
+  const figures = r.checks.map((k) => `${k.metric} ${k.measured}${k.ok ? '' : c(31, ` (expected ${k.expected})`)}${k.ok ? c(2, ` (${k.expected})`) : ''}`);
+  const lines = [`${status} ${r.id.padEnd(4)} ${r.name}  ${c(2, dur)}${figures.length ? '  ' + figures.join('; ') : ''}`];
+  if (r.message && (r.status !== 'pass' || !figures.length)) lines.push(`          ${c(2, r.message)}`);
+  return lines.join('\n');
+}
+
+export function formatSummary(res: ScenarioResult): string {
+  const n = (s: StepResult['status']) => res.steps.filter((x) => x.status === s).length;
+  const head = `${res.status.toUpperCase()} ${res.name}: ${n('pass')} passed, ${n('fail')} failed, ${n('error')} errors, ${n('skipped')} skipped`;
+  const times = `lab up ${(res.setupMs / 1000).toFixed(2)}s, steps ${(res.stepsMs / 1000).toFixed(2)}s, teardown ${(res.teardownMs / 1000).toFixed(2)}s, total ${(res.totalMs / 1000).toFixed(2)}s`;
+  const err = res.error ? `\n  error ${res.error.code}: ${res.error.message}${res.error.hint ? `\n  fix: ${res.error.hint}` : ''}` : '';
+  const kept = res.kept ? `\n  the lab is still up (--keep): enter it with 'nslab shell ${res.lab} NODE', remove it with 'nslab down ${res.lab}'` : '';
+  return `${head}\n  ${times}${err}${kept}`;
+}
+
+export function humanHooks(write: (s: string) => void, color: boolean): RunHooks {
+  return {
+    onSetup: (s) => write(`scenario ${s.name} (${s.file}): building lab '${s.topology.name}', ${s.topology.nodes.length} nodes\n`),
+    onLabUp: (_lab, ms) => write(`lab up in ${(ms / 1000).toFixed(2)}s\n`),
+    onStepEnd: (r) => write(formatStepLine(r, color) + '\n'),
+    onTeardown: (res) => write(formatSummary(res) + '\n'),
+  };
+}

@@ -1,0 +1,232 @@
+// Scenario files: YAML with positions → schema → topology (a path relative to the scenario, or inline) →
+// semantic checks (nodes, links, metrics that fit the step, expectations that parse, stop targets) — every
+// problem at once, located, like topology files.
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath, basename } from 'node:path';
+import { NslabError, parseDurationMs, type LocateFn, type Problem, type RawImpairment, type ResolvedTopology } from '../model/index.js';
+import { findLink, loadTopology, parseYamlDocument, resolveRawTopology, validateAgainstSchema } from '../topology/index.js';
+import { formatDocPath } from '../topology/yaml.js';
+import { parseExpectation, type UnitKind } from './expect.js';
+import type { MetricCheck, Scenario, Step, StepSpec } from './model.js';
+
+const METRICS: Record<string, string[]> = {
+  ping: ['loss', 'rtt_min', 'rtt_avg', 'rtt_max', 'rtt_mdev', 'rtt_p50', 'rtt_p95', 'duplicates', 'out_of_order', 'received', 'reachable'],
+  iperf3: ['throughput', 'sent', 'retransmits', 'jitter', 'loss', 'lost_packets'],
+  exec: ['exit', 'stdout', 'stderr', 'stdout_not'],
+};
+
+/** The unit each scenario metric is measured in (names in files are snake_case, without unit suffixes). */
+export const METRIC_UNITS: Record<string, UnitKind> = {
+  loss: 'percent',
+  rtt_min: 'durationMs',
+  rtt_avg: 'durationMs',
+  rtt_max: 'durationMs',
+  rtt_mdev: 'durationMs',
+  rtt_p50: 'durationMs',
+  rtt_p95: 'durationMs',
+  jitter: 'durationMs',
+  throughput: 'rateBitPerSec',
+  sent: 'rateBitPerSec',
+};
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+interface RawStep {
+  name?: string;
+  at?: string;
+  timeout?: string;
+  expect?: Record<string, unknown> | 'reachable' | 'unreachable';
+  ping?: { from: string; to: string; count?: number; interval?: string; family?: 4 | 6; size?: number };
+  iperf3?: { client: string; server: string; duration?: number; protocol?: 'tcp' | 'udp'; bitrate?: string; parallel?: number; reverse?: boolean; omit?: number; family?: 4 | 6; port?: number };
+  exec?: { node: string; cmd: string | string[] };
+  reach?: { from: 'all' | string[]; to: 'all' | string[]; family?: 4 | 6 };
+  link?: { link: string; state: 'up' | 'down' };
+  impair?: { link: string; direction?: string; clear?: boolean } & RawImpairment;
+  sleep?: string;
+  background?: { node: string; cmd: string | string[] };
+  stop?: string;
+  capture?: { node: string; interface?: string; filter?: string; count?: number };
+  parallel?: RawStep[];
+}
+
+const cmdText = (c: string | string[]) => (typeof c === 'string' ? c : c.join(' '));
+
+function defaultName(s: StepSpec): string {
+  switch (s.kind) {
+    case 'ping':
+      return `ping ${s.from} → ${s.to}`;
+    case 'iperf3':
+      return `iperf3 ${s.client} → ${s.server} (${s.protocol} ${s.durationS}s)`;
+    case 'exec':
+      return `exec ${s.node}: ${cmdText(s.cmd)}`.slice(0, 80);
+    case 'reach':
+      return `reach ${s.from.length > 3 ? `${s.from.length} nodes` : s.from.join(',')} → ${s.to.length > 3 ? `${s.to.length} nodes` : s.to.join(',')}`;
+    case 'link':
+      return `link ${s.link} ${s.state}`;
+    case 'impair':
+      return `impair ${s.link} ${s.clear ? 'clear' : Object.entries(s.change).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')}`;
+    case 'sleep':
+      return `sleep ${s.ms / 1000}s`;
+    case 'background':
+      return `background ${s.node}: ${cmdText(s.cmd)}`.slice(0, 80);
+    case 'stop':
+      return `stop ${s.target}`;
+    case 'capture':
+      return `capture ${s.node}${s.iface ? `:${s.iface}` : ''}`;
+    case 'parallel':
+      return `parallel (${s.steps.length} steps)`;
+  }
+}
+
+export function loadScenarioText(text: string, file: string): Scenario {
+  const doc = parseYamlDocument(text, file);
+  const locate = doc.locate;
+  const problems: Problem[] = validateAgainstSchema('scenario', doc.value, locate);
+  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
+  const raw = doc.value as { name?: string; topology: string | object; timeout?: string; steps: RawStep[] };
+  const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
+    problems.push({ code, message, path: formatDocPath(path), location: locate(path), hint });
+
+  let topology: ResolvedTopology;
+  if (typeof raw.topology === 'string') {
+    topology = loadTopology(resolvePath(dirname(file), raw.topology));
+  } else {
+    const inner: LocateFn = (p) => locate(['topology', ...p]);
+    topology = resolveRawTopology(raw.topology, inner, `${file} (topology)`);
+  }
+  const nodes = new Set(topology.nodes.map((n) => n.name));
+  const addressable = new Set(topology.nodes.filter((n) => n.kind !== 'switch').map((n) => n.name));
+  const named = new Set<string>();
+  const dur = (text: string | undefined, path: (string | number)[]): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = parseDurationMs(text);
+    if (ms === undefined) add(path, 'E_BAD_DURATION', `${JSON.stringify(text)} is not a duration`, 'write e.g. 500ms, 5s or 2m');
+    return ms;
+  };
+  const node = (n: string, path: (string | number)[], needAddress = false) => {
+    if (!nodes.has(n)) add(path, 'E_UNKNOWN_NODE', `'${n}' is not a node of lab '${topology.name}'`, `nodes: ${[...nodes].slice(0, 15).join(', ')}`);
+    else if (needAddress && !addressable.has(n)) add(path, 'E_SWITCH_HAS_NO_ADDRESS', `'${n}' is a switch and has no address`, 'use a host or router');
+  };
+  const link = (spec: string, path: (string | number)[]) => {
+    try {
+      findLink(topology, spec);
+    } catch (e) {
+      if (e instanceof NslabError) add(path, e.code, e.message, e.hint);
+      else throw e;
+    }
+  };
+
+  const convert = (rs: RawStep, path: (string | number)[], id: string, inParallel: boolean): Step => {
+    let spec: StepSpec;
+    if (rs.ping) {
+      const p = rs.ping;
+      node(p.from, [...path, 'ping', 'from'], true);
+      if (nodes.has(p.to)) node(p.to, [...path, 'ping', 'to'], true);
+      else if (!/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
+      spec = { kind: 'ping', from: p.from, to: p.to, count: p.count ?? 10, intervalS: (dur(p.interval, [...path, 'ping', 'interval']) ?? 200) / 1000, family: p.family, size: p.size };
+    } else if (rs.iperf3) {
+      const p = rs.iperf3;
+      node(p.client, [...path, 'iperf3', 'client'], true);
+      node(p.server, [...path, 'iperf3', 'server'], true);
+      if (p.client === p.server) add([...path, 'iperf3'], 'E_SAME_NODE', 'client and server are the same node', 'measure between two nodes');
+      spec = { kind: 'iperf3', client: p.client, server: p.server, durationS: p.duration ?? 5, protocol: p.protocol ?? 'tcp', bitrate: p.bitrate, parallel: p.parallel, reverse: p.reverse, omitS: p.omit, family: p.family, port: p.port };
+    } else if (rs.exec) {
+      node(rs.exec.node, [...path, 'exec', 'node']);
+      spec = { kind: 'exec', node: rs.exec.node, cmd: rs.exec.cmd };
+    } else if (rs.reach) {
+      const list = (v: 'all' | string[], key: 'from' | 'to') => {
+        if (v === 'all') return [...topology.nodes.filter((n) => n.kind === 'host').map((n) => n.name)];
+        v.forEach((n, i) => node(n, [...path, 'reach', key, i], true));
+        return v;
+      };
+      spec = { kind: 'reach', from: list(rs.reach.from, 'from'), to: list(rs.reach.to, 'to'), family: rs.reach.family };
+    } else if (rs.link) {
+      link(rs.link.link, [...path, 'link', 'link']);
+      spec = { kind: 'link', link: rs.link.link, state: rs.link.state };
+    } else if (rs.impair) {
+      const { link: l, direction, clear, ...change } = rs.impair;
+      link(l, [...path, 'impair', 'link']);
+      spec = { kind: 'impair', link: l, change, direction, clear };
+    } else if (rs.sleep !== undefined) {
+      spec = { kind: 'sleep', ms: dur(rs.sleep, [...path, 'sleep']) ?? 0 };
+    } else if (rs.background) {
+      node(rs.background.node, [...path, 'background', 'node']);
+      spec = { kind: 'background', node: rs.background.node, cmd: rs.background.cmd };
+    } else if (rs.stop !== undefined) {
+      if (!named.has(rs.stop)) add([...path, 'stop'], 'E_UNKNOWN_STEP', `no earlier background or capture step is named '${rs.stop}'`, 'give the background step a name: and stop that name');
+      spec = { kind: 'stop', target: rs.stop };
+    } else if (rs.capture) {
+      node(rs.capture.node, [...path, 'capture', 'node']);
+      spec = { kind: 'capture', node: rs.capture.node, iface: rs.capture.interface, filter: rs.capture.filter, count: rs.capture.count };
+    } else {
+      const inner = (rs.parallel ?? []).map((s, i) => convert(s, [...path, 'parallel', i], `${id}.${i + 1}`, true));
+      spec = { kind: 'parallel', steps: inner };
+    }
+    if ((spec.kind === 'background' || spec.kind === 'capture') && rs.name) named.add(rs.name);
+    if (rs.at !== undefined && !inParallel) add([...path, 'at'], 'E_AT_OUTSIDE_PARALLEL', '`at` only applies inside a parallel group', 'wrap the steps that share a timeline in parallel: [...]');
+    const checks: MetricCheck[] = [];
+    let expectReachable: boolean | undefined;
+    if (rs.expect !== undefined) {
+      if (typeof rs.expect === 'string') {
+        if (spec.kind !== 'reach') add([...path, 'expect'], 'E_EXPECT_KIND', `expect: ${rs.expect} is for reach steps`, 'use metric expectations here, e.g. expect: { loss: "== 0%" }');
+        expectReachable = rs.expect === 'reachable';
+      } else {
+        const allowed = METRICS[spec.kind];
+        for (const [metric, value] of Object.entries(rs.expect)) {
+          const mpath = [...path, 'expect', metric];
+          if (!allowed || !allowed.includes(metric)) {
+            add(mpath, 'E_EXPECT_METRIC', `a ${spec.kind} step has no metric '${metric}'`, allowed ? `metrics of ${spec.kind}: ${allowed.join(', ')}` : `${spec.kind} steps take no expectations`);
+            continue;
+          }
+          if (metric === 'stdout' || metric === 'stderr' || metric === 'stdout_not') {
+            try {
+              new RegExp(String(value));
+            } catch (e) {
+              add(mpath, 'E_BAD_REGEX', `${JSON.stringify(value)} is not a regular expression: ${(e as Error).message}`, 'escape special characters with \\\\');
+              continue;
+            }
+            checks.push({ metric, expectation: { op: 'regex', pattern: String(value), negate: metric === 'stdout_not', text: String(value) } });
+          } else if (metric === 'reachable') {
+            checks.push({ metric, expectation: { op: 'bool', value: value === true, text: String(value) } });
+          } else {
+            try {
+              const text = metric === 'exit' && typeof value === 'number' ? `== ${value}` : String(value);
+              checks.push({ metric, expectation: parseExpectation(text, { metric, unit: METRIC_UNITS[metric] ?? 'count' }) });
+            } catch (e) {
+              if (e instanceof NslabError) add(mpath, 'E_BAD_EXPECTATION', e.message, e.hint);
+              else throw e;
+            }
+          }
+        }
+      }
+    }
+    if (spec.kind === 'reach' && expectReachable === undefined) expectReachable = true;
+    return {
+      id,
+      name: rs.name ?? defaultName(spec),
+      spec,
+      atMs: dur(rs.at, [...path, 'at']),
+      timeoutMs: dur(rs.timeout, [...path, 'timeout']),
+      checks,
+      expectReachable,
+    };
+  };
+  const steps = raw.steps.map((s, i) => convert(s, ['steps', i], String(i + 1), false));
+  const timeoutMs = raw.timeout ? (parseDurationMs(raw.timeout) ?? DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
+  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
+  return { name: raw.name ?? basename(file).replace(/\.ya?ml$/, ''), file, topology, timeoutMs, steps };
+}
+
+export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new NslabError('E_READ', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
+      exitCode: 1,
+      hint: 'scenarios/ holds the shipped examples',
+    });
+  }
+  return loadScenarioText(text, file);
+}

@@ -1,0 +1,326 @@
+// The scenario runner: build the lab, run the steps (in order, or on a timeline inside parallel groups), check
+// expectations, and tear the lab down whatever happens — pass, fail, error, timeout or signal. Reporters observe
+// through hooks; the outcome is decided here, from the checks.
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { Lab, type LabDeps } from '../api/index.js';
+import { NslabError } from '../model/index.js';
+import type { ManagedProcess, RunResult } from '../sys/index.js';
+import { check } from './expect.js';
+import { parseIperf3, parsePing } from './parse/index.js';
+import { nodeAddress, reachMatrix } from './reach.js';
+import type { CheckOutcome, MetricCheck, Scenario, ScenarioResult, Step, StepResult } from './model.js';
+
+export interface RunHooks {
+  onSetup?(scenario: Scenario): void;
+  onLabUp?(lab: Lab, setupMs: number): void;
+  onStepStart?(step: Step): void;
+  onStepEnd?(result: StepResult): void;
+  onTeardown?(result: ScenarioResult): void;
+}
+
+export interface RunScenarioOptions extends LabDeps {
+  keep?: boolean;
+  /** Where captures (pcaps) are written. */
+  artifactDir?: string;
+  signal?: AbortSignal;
+  hooks?: RunHooks;
+}
+
+interface Ctx {
+  lab: Lab;
+  scenario: Scenario;
+  t0: number;
+  background: Map<string, { proc: ManagedProcess; artifact?: string }>;
+  events: { atMs: number; what: string }[];
+  artifactDir: string;
+  nextPort: number;
+  aborted: () => boolean;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((res) => {
+    if (ms <= 0 || signal?.aborted) return res();
+    const t = setTimeout(res, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), res()), { once: true });
+  });
+
+type MetricValue = number | string | boolean | null;
+
+/** Evaluate a step's checks against its metrics; `counts` carries packet counts for "~N%" loss checks. */
+function evaluate(checks: MetricCheck[], metrics: Record<string, MetricValue>, counts: Record<string, { sent: number; lost: number }>, text: Record<string, string>): CheckOutcome[] {
+  return checks.map(({ metric, expectation: e }) => {
+    if (e.op === 'regex') {
+      const hay = text[metric === 'stdout_not' ? 'stdout' : metric] ?? '';
+      const found = new RegExp(e.pattern, 'm').test(hay);
+      const shown = hay.trim().split('\n').slice(0, 3).join(' ⏎ ').slice(0, 120);
+      return { metric, ok: e.negate ? !found : found, expected: `${e.negate ? 'no match for' : 'matches'} /${e.pattern}/`, measured: shown || '(empty)' };
+    }
+    if (e.op === 'bool') return { metric, ok: metrics[metric] === e.value, expected: String(e.value), measured: String(metrics[metric]) };
+    const m = counts[metric] ?? metrics[metric];
+    const r = check(e, typeof m === 'object' && m !== null ? m : typeof m === 'number' ? m : null);
+    return { metric, ...r };
+  });
+}
+
+function argvOf(cmd: string | string[]): string[] {
+  return typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd;
+}
+
+function targetAddress(ctx: Ctx, to: string, family?: 4 | 6): string {
+  const node = ctx.lab.topology.nodes.find((n) => n.name === to);
+  if (!node) return to;
+  const a = nodeAddress(node, family ?? 4) ?? (family ? undefined : nodeAddress(node, 6));
+  if (!a) throw new NslabError('E_NO_ADDRESS', `node '${to}' has no IPv${family ?? 4} address`, { exitCode: 1, hint: 'pick another family or node' });
+  return a;
+}
+
+async function stopProcess(p: ManagedProcess): Promise<RunResult> {
+  p.kill('SIGTERM');
+  const t = setTimeout(() => p.kill('SIGKILL'), 5000);
+  const r = await p.done;
+  clearTimeout(t);
+  return r;
+}
+
+async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
+  const startMs = performance.now() - ctx.t0;
+  const base = { id: step.id, name: step.name, kind: step.spec.kind, startMs };
+  const metrics: Record<string, MetricValue> = {};
+  const counts: Record<string, { sent: number; lost: number }> = {};
+  const text: Record<string, string> = {};
+  let series: StepResult['series'];
+  const artifacts: string[] = [];
+  let extraChecks: CheckOutcome[] = [];
+  let children: StepResult[] = [];
+  let message: string | undefined;
+  const lab = ctx.lab;
+  const s = step.spec;
+  try {
+    switch (s.kind) {
+      case 'ping': {
+        const addr = targetAddress(ctx, s.to, s.family);
+        const argv = ['ping', '-n', '-c', String(s.count), '-i', String(s.intervalS), '-W', '2', ...(s.size !== undefined ? ['-s', String(s.size)] : []), addr];
+        const r = await lab.exec(s.from, argv, { timeoutMs: step.timeoutMs ?? (s.count * s.intervalS + 15) * 1000 });
+        if (r.exitCode > 1 && !/packets transmitted/.test(r.stdout))
+          throw new NslabError('E_STEP', `ping failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { details: { command: r.command } });
+        const p = parsePing(r.stdout);
+        Object.assign(metrics, {
+          loss: p.lossPct,
+          rtt_min: p.rttMinMs,
+          rtt_avg: p.rttAvgMs,
+          rtt_max: p.rttMaxMs,
+          rtt_mdev: p.rttMdevMs,
+          rtt_p50: p.rttP50Ms,
+          rtt_p95: p.rttP95Ms,
+          duplicates: p.duplicates,
+          out_of_order: p.outOfOrder,
+          received: p.received,
+          transmitted: p.transmitted,
+          reachable: p.received > 0,
+        });
+        counts.loss = { sent: p.transmitted, lost: p.transmitted - p.received };
+        series = { rttMs: p.samples.filter((x) => !x.dup).map((x) => ({ seq: x.seq, rttMs: x.rttMs, atMs: startMs + (x.seq - 1) * s.intervalS * 1000 })) };
+        message = `${addr}: ${p.received}/${p.transmitted} replies`;
+        break;
+      }
+      case 'iperf3': {
+        const addr = targetAddress(ctx, s.server, s.family);
+        const port = s.port ?? ctx.nextPort++;
+        const server = lab.start(s.server, ['iperf3', '-s', '-1', '--forceflush', '-p', String(port)], { timeoutMs: (s.durationS + (s.omitS ?? 0) + 60) * 1000 });
+        try {
+          await server.waitForOutput(/Server listening/, 10_000);
+          const argv = ['iperf3', '-c', addr, '-p', String(port), '-t', String(s.durationS), '-J'];
+          if (s.protocol === 'udp') argv.push('-u', '-b', s.bitrate ?? '1M');
+          else if (s.bitrate) argv.push('-b', s.bitrate);
+          if (s.parallel) argv.push('-P', String(s.parallel));
+          if (s.reverse) argv.push('-R');
+          if (s.omitS) argv.push('-O', String(s.omitS));
+          const r = await lab.exec(s.client, argv, { timeoutMs: step.timeoutMs ?? (s.durationS + (s.omitS ?? 0) + 30) * 1000 });
+          const p = parseIperf3(r.stdout || r.stderr);
+          Object.assign(metrics, {
+            throughput: p.throughputBitPerSec,
+            sent: p.sentBitPerSec,
+            retransmits: p.retransmits,
+            jitter: p.jitterMs,
+            loss: p.lostPct,
+            lost_packets: p.lostPackets,
+          });
+          if (p.packets !== null && p.lostPackets !== null) counts.loss = { sent: p.packets, lost: p.lostPackets };
+          series = { throughput: p.intervals };
+        } finally {
+          await stopProcess(server);
+        }
+        break;
+      }
+      case 'exec': {
+        const r = await lab.exec(s.node, argvOf(s.cmd), { timeoutMs: step.timeoutMs ?? 60_000 });
+        metrics.exit = r.exitCode;
+        text.stdout = r.stdout;
+        text.stderr = r.stderr;
+        if (r.timedOut) throw new NslabError('E_TIMEOUT', `command timed out after ${step.timeoutMs ?? 60_000} ms and was killed`);
+        // A command is expected to succeed unless the step says otherwise.
+        if (!step.checks.some((c) => c.metric === 'exit'))
+          extraChecks.push({ metric: 'exit', ok: r.exitCode === 0, expected: '== 0 (default)', measured: String(r.exitCode) });
+        message = (r.stdout + r.stderr).trim().split('\n').slice(-1)[0]?.slice(0, 160);
+        break;
+      }
+      case 'reach': {
+        const fams = s.family ? [s.family] : ([4, 6] as const).filter((f) => lab.topology.addressing[f === 4 ? 'ipv4' : 'ipv6']);
+        const pairs = await reachMatrix(lab, { from: s.from, to: s.to, families: [...fams], timeoutS: step.expectReachable ? 2 : 1 });
+        const want = step.expectReachable !== false;
+        const wrong = pairs.filter((p) => p.reachable !== want);
+        metrics.pairs = pairs.length;
+        metrics.reachable = pairs.filter((p) => p.reachable).length;
+        extraChecks = [{ metric: want ? 'reachable' : 'unreachable', ok: wrong.length === 0, expected: `${pairs.length}/${pairs.length} ${want ? 'reachable' : 'unreachable'}`, measured: `${pairs.length - wrong.length}/${pairs.length}` }];
+        if (wrong.length) message = `${want ? 'unreachable' : 'reachable'}: ${wrong.slice(0, 8).map((p) => `${p.from}→${p.to} (${p.address})`).join(', ')}${wrong.length > 8 ? ', …' : ''}`;
+        break;
+      }
+      case 'link':
+        await lab.setLink(s.link, s.state);
+        ctx.events.push({ atMs: performance.now() - ctx.t0, what: `link ${s.link} ${s.state}` });
+        break;
+      case 'impair':
+        await lab.impair(s.link, s.change, { direction: s.direction, clear: s.clear });
+        ctx.events.push({ atMs: performance.now() - ctx.t0, what: step.name });
+        break;
+      case 'sleep':
+        await sleep(s.ms);
+        break;
+      case 'background': {
+        const proc = lab.start(s.node, argvOf(s.cmd));
+        ctx.background.set(step.name, { proc });
+        metrics.pid = proc.pid;
+        break;
+      }
+      case 'stop': {
+        const bg = ctx.background.get(s.target);
+        if (!bg) throw new NslabError('E_STEP', `'${s.target}' is not running`);
+        ctx.background.delete(s.target);
+        const r = await stopProcess(bg.proc);
+        metrics.exit = r.exitCode;
+        if (bg.artifact) artifacts.push(bg.artifact);
+        message = (r.stdout + r.stderr).trim().split('\n').slice(-1)[0]?.slice(0, 160);
+        break;
+      }
+      case 'capture': {
+        mkdirSync(ctx.artifactDir, { recursive: true });
+        const node = lab.topology.nodes.find((n) => n.name === s.node)!;
+        const iface = s.iface ?? node.interfaces[0]?.name ?? 'any';
+        const file = resolvePath(join(ctx.artifactDir, `${step.name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.pcap`));
+        const argv = ['tcpdump', '-n', '-U', '-i', iface, '-w', file, ...(s.count ? ['-c', String(s.count)] : []), ...(s.filter ? [s.filter] : [])];
+        const proc = lab.start(s.node, argv);
+        await proc.waitForOutput(/listening on/, 10_000);
+        ctx.background.set(step.name, { proc, artifact: file });
+        artifacts.push(file);
+        break;
+      }
+      case 'parallel': {
+        const groupStart = performance.now();
+        const results = await Promise.all(
+          s.steps.map(async (child) => {
+            await sleep((child.atMs ?? 0) - (performance.now() - groupStart));
+            if (ctx.aborted()) return [{ id: child.id, name: child.name, kind: child.spec.kind, startMs: 0, durationMs: 0, status: 'skipped', metrics: {}, checks: [], message: 'interrupted' } as StepResult];
+            return runStep(child, ctx);
+          }),
+        );
+        children = results.flat();
+        break;
+      }
+    }
+  } catch (e) {
+    const err = e instanceof NslabError ? e : new NslabError('E_STEP', (e as Error).message, { cause: e });
+    const r: StepResult = { ...base, durationMs: performance.now() - ctx.t0 - startMs, status: 'error', metrics, checks: [], message: `${err.code}: ${err.message}${err.hint ? ` (${err.hint})` : ''}` };
+    return [r, ...children];
+  }
+  const checks = [...evaluate(step.checks, metrics, counts, text), ...extraChecks];
+  let status: StepResult['status'] = checks.every((c) => c.ok) ? 'pass' : 'fail';
+  if (children.some((c) => c.status === 'error')) status = 'error';
+  else if (children.some((c) => c.status === 'fail')) status = 'fail';
+  const result: StepResult = { ...base, durationMs: performance.now() - ctx.t0 - startMs, status, metrics, checks, ...(message ? { message } : {}), ...(series ? { series } : {}), ...(artifacts.length ? { artifacts } : {}) };
+  return [result, ...children];
+}
+
+export async function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): Promise<ScenarioResult> {
+  const started = performance.now();
+  const result: ScenarioResult = {
+    name: scenario.name,
+    file: scenario.file,
+    lab: scenario.topology.name,
+    status: 'pass',
+    startedAt: new Date().toISOString(),
+    setupMs: 0,
+    stepsMs: 0,
+    teardownMs: 0,
+    totalMs: 0,
+    steps: [],
+    events: [],
+  };
+  // One signal for everything that should stop the run: the caller's (Ctrl-C) and the scenario's timeout.
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => ac.abort(new NslabError('E_TIMEOUT', `scenario timed out after ${scenario.timeoutMs} ms`)), scenario.timeoutMs);
+  const aborted = new Promise<void>((res) => ac.signal.addEventListener('abort', () => res(), { once: true }));
+  opts.hooks?.onSetup?.(scenario);
+  let lab: Lab | undefined;
+  const ctx: Partial<Ctx> = { background: new Map(), events: result.events, nextPort: 5201, aborted: () => ac.signal.aborted, scenario, artifactDir: opts.artifactDir ?? 'nslab-artifacts' };
+  try {
+    lab = await Lab.up(scenario.topology, { runner: opts.runner, store: opts.store, lifetime: opts.keep ? 'persistent' : 'ephemeral', signal: ac.signal });
+    result.setupMs = performance.now() - started;
+    opts.hooks?.onLabUp?.(lab, result.setupMs);
+    ctx.lab = lab;
+    ctx.t0 = performance.now();
+    for (let i = 0; i < scenario.steps.length; i++) {
+      const step = scenario.steps[i];
+      if (ac.signal.aborted) break;
+      opts.hooks?.onStepStart?.(step);
+      // A step races the abort: on Ctrl-C or timeout we go straight to teardown, which stops the step's processes.
+      const r = await Promise.race([runStep(step, ctx as Ctx), aborted.then(() => undefined)]);
+      if (!r) break;
+      for (const sr of r) {
+        result.steps.push(sr);
+        opts.hooks?.onStepEnd?.(sr);
+      }
+      if (r.some((x) => x.status === 'error')) break;
+    }
+    result.stepsMs = performance.now() - (ctx.t0 ?? performance.now());
+    if (ac.signal.aborted) {
+      const reason = ac.signal.reason instanceof NslabError ? ac.signal.reason : new NslabError('E_INTERRUPTED', 'interrupted by a signal');
+      result.error = { code: reason.code, message: reason.message, hint: reason.hint };
+    }
+  } catch (e) {
+    const err = e instanceof NslabError ? e : new NslabError('E_INTERNAL', String((e as Error)?.stack ?? e));
+    result.error = { code: err.code, message: err.message, hint: err.hint };
+    if (!lab) result.setupMs = performance.now() - started;
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    const tearStart = performance.now();
+    for (const { proc } of ctx.background?.values() ?? []) proc.kill('SIGKILL');
+    if (lab && !opts.keep) {
+      try {
+        await lab.down();
+      } catch (e) {
+        const err = e as NslabError;
+        result.error ??= { code: err.code ?? 'E_TEARDOWN', message: err.message, hint: err.hint };
+      }
+    }
+    result.kept = !!(lab && opts.keep);
+    result.teardownMs = performance.now() - tearStart;
+  }
+  // Steps that never ran are reported as skipped, so a report always lists the whole scenario.
+  const ran = new Set(result.steps.map((s) => s.id));
+  const walk = (steps: Step[]) => {
+    for (const s of steps) {
+      if (!ran.has(s.id)) result.steps.push({ id: s.id, name: s.name, kind: s.spec.kind, startMs: 0, durationMs: 0, status: 'skipped', metrics: {}, checks: [], message: result.error ? 'not run: ' + result.error.code : 'not run' });
+      if (s.spec.kind === 'parallel') walk(s.spec.steps);
+    }
+  };
+  walk(scenario.steps);
+  result.status = result.error || result.steps.some((s) => s.status === 'error') ? 'error' : result.steps.some((s) => s.status === 'fail') ? 'fail' : 'pass';
+  result.totalMs = performance.now() - started;
+  opts.hooks?.onTeardown?.(result);
+  return result;
+}
