@@ -120,7 +120,9 @@ export function directionOps(target: ShapeTarget, next: Impairment, current: Imp
   const netem = netemArgs(next, target.mtu);
   if (next.rateBitPerSec !== undefined) {
     const rate = formatRate(next.rateBitPerSec);
-    ops.push(op('qdisc.replace', ['qdisc', 'replace', 'dev', ifname, 'root', 'handle', '1:', 'htb', 'default', '1'], undoNew));
+    // An htb root that is already there stays: htb does not support `change` of its root parameters, and the
+    // class replace below is what carries the new rate.
+    if (rootKind(current) !== 'htb') ops.push(op('qdisc.replace', ['qdisc', 'replace', 'dev', ifname, 'root', 'handle', '1:', 'htb', 'default', '1'], undoNew));
     ops.push(op('qdisc.replace', ['class', 'replace', 'dev', ifname, 'parent', '1:', 'classid', '1:1', 'htb', 'rate', rate, 'ceil', rate, 'quantum', String(htbQuantumBytes(target.mtu))], 'netns'));
     if (netem.length) ops.push(op('qdisc.replace', ['qdisc', 'replace', 'dev', ifname, 'parent', '1:1', 'handle', '10:', 'netem', ...netem], 'netns'));
     else if (current.rateBitPerSec !== undefined && netemArgs(current).length)

@@ -140,7 +140,7 @@ function reconcile(qs: Quantity[], text: string, ctx: ExpectationContext): UnitK
     if (q.unit !== target) {
       const metricSide = ctx.unit ? `${what} is ${KIND_NAMES[target]}` : `the other bound is ${KIND_NAMES[target]}`;
       throw bad(text, ctx, `'${q.token.trim()}' is ${KIND_NAMES[q.unit]}, but ${metricSide}`,
-        `write it in the metric's unit, e.g. ${EXAMPLES[target]}`);
+        ctx.unit ? `write it in the metric's unit, e.g. ${EXAMPLES[target]}` : `write every bound in one unit, e.g. ${EXAMPLES[target]}`);
     }
   }
   return target;
@@ -298,7 +298,7 @@ function checkApprox(e: Extract<Expectation, { op: '~' }>, measured: Measured): 
 export function check(e: Expectation, measured: Measured): CheckResult {
   if (e.op === '~') return checkApprox(e, measured);
   let value: number | undefined;
-  if (isCounts(measured)) value = measured.sent > 0 && e.unit === 'percent' ? (measured.lost / measured.sent) * 100 : undefined;
+  if (isCounts(measured)) value = measured.sent > 0 && e.unit === 'percent' ? (measured.lost * 100) / measured.sent : undefined;
   else if (typeof measured === 'number' && !Number.isNaN(measured)) value = measured;
 
   const { shown, edges } = boundsOf(e);

@@ -147,7 +147,7 @@ export function lossConsistent(opts: { sent: number; lost: number; expectedPct: 
     consistent: expectedPct >= ci.lowPct - eps && expectedPct <= ci.highPct + eps,
     sent,
     lost,
-    observedPct: (lost / sent) * 100,
+    observedPct: (lost * 100) / sent,
     expectedPct,
   };
 }

@@ -87,13 +87,14 @@ const ERROR_HINTS: [RegExp, string][] = [
     /server is busy/i,
     'another client is already testing against this server: give each concurrent iperf3 pair its own port, or run the tests one after another',
   ],
-  [
-    /control socket has closed unexpectedly|unable to (?:receive|send) control message/i,
-    'the server went away mid-test (killed, crashed, or its namespace was torn down): check the server step and that the test duration fits inside the step timeout',
-  ],
+  // Before the control-socket rule: "unable to send control message: Network is unreachable" is a routing problem.
   [
     /no route to host|network is unreachable|connection timed out/i,
     "the client cannot reach the server: check addressing and routes between the two nodes (nslab show), and any fault step that cut the link",
+  ],
+  [
+    /control socket has closed unexpectedly|unable to (?:receive|send) control message/i,
+    'the server went away mid-test (killed, crashed, or its namespace was torn down): check the server step and that the test duration fits inside the step timeout',
   ],
 ];
 

@@ -125,7 +125,7 @@ export function parsePing(text: string): PingResult {
         const loss = /^([\d.]+)% packet loss$/.exec(part);
         if (loss) printedLossPct = Number(loss[1]);
       }
-      const lossPct = transmitted > 0 ? ((transmitted - received) / transmitted) * 100 : (printedLossPct ?? 0);
+      const lossPct = transmitted > 0 ? ((transmitted - received) * 100) / transmitted : (printedLossPct ?? 0);
       summary = { transmitted, received, duplicates, errors, lossPct };
       continue;
     }
@@ -138,7 +138,7 @@ export function parsePing(text: string): PingResult {
     // hard; its own first line says which.
     const first = firstMeaningfulLine(lines);
     throw new NslabError('E_PING_OUTPUT', `ping printed no statistics: ${first}`, {
-      hint: /unknown host|Name or service not known|Temporary failure in name resolution/i.test(first)
+      hint: /unknown host|Name or service not known|Temporary failure in name resolution|Address family for hostname/i.test(first)
         ? 'the target name does not resolve inside the namespace; use an address or a node name nslab knows'
         : /Network is unreachable|No route/i.test(first)
           ? "the source namespace has no route to the target; check the lab's addressing and routes (nslab show)"
