@@ -168,7 +168,7 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
       }
       case 'reach': {
         const fams = s.family ? [s.family] : ([4, 6] as const).filter((f) => lab.topology.addressing[f === 4 ? 'ipv4' : 'ipv6']);
-        const pairs = await reachMatrix(lab, { from: s.from, to: s.to, families: [...fams], timeoutS: step.expectReachable ? 2 : 1 });
+        const pairs = await reachMatrix(lab, { from: s.from, to: s.to, families: [...fams], timeoutS: 2 });
         const want = step.expectReachable !== false;
         const wrong = pairs.filter((p) => p.reachable !== want);
         metrics.pairs = pairs.length;
@@ -314,7 +314,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   const ran = new Set(result.steps.map((s) => s.id));
   const walk = (steps: Step[]) => {
     for (const s of steps) {
-      if (!ran.has(s.id)) result.steps.push({ id: s.id, name: s.name, kind: s.spec.kind, startMs: 0, durationMs: 0, status: 'skipped', metrics: {}, checks: [], message: result.error ? 'not run: ' + result.error.code : 'not run' });
+      if (!ran.has(s.id)) {
+        const skipped: StepResult = { id: s.id, name: s.name, kind: s.spec.kind, startMs: 0, durationMs: 0, status: 'skipped', metrics: {}, checks: [], message: result.error ? 'not run: ' + result.error.code : 'not run' };
+        result.steps.push(skipped);
+        opts.hooks?.onStepEnd?.(skipped);
+      }
       if (s.spec.kind === 'parallel') walk(s.spec.steps);
     }
   };

@@ -43,6 +43,20 @@ export interface Runner {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** SIGKILL a process group led by `pid` (a child started detached); gone already is fine. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 export function renderCommand(file: string, args: string[]): string {
   return [file, ...args].map(shellQuote).join(' ');
 }
@@ -53,7 +67,7 @@ export class ExecaRunner implements Runner {
     this.spawned++;
     const started = performance.now();
     const command = renderCommand(file, args);
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, detached: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -78,7 +92,7 @@ export class ExecaRunner implements Runner {
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          child.kill('SIGKILL');
+          killGroup(child.pid);
         }, opts.timeoutMs)
       : undefined;
     const done = new Promise<RunResult>((resolve) => {
@@ -97,9 +111,7 @@ export class ExecaRunner implements Runner {
       pid: child.pid ?? -1,
       command,
       done,
-      kill: (signal: NodeJS.Signals = 'SIGTERM') => {
-        child.kill(signal);
-      },
+      kill: (signal: NodeJS.Signals = 'SIGTERM') => killGroup(child.pid, signal),
       waitForOutput: (re, timeoutMs) =>
         new Promise<string>((resolve, reject) => {
           const already = (stdout + '\n' + stderr).split('\n').find((l) => re.test(l));
@@ -134,17 +146,26 @@ export class ExecaRunner implements Runner {
     this.spawned++;
     const started = performance.now();
     const command = renderCommand(file, args);
-    const r = await execa(file, args, {
+    // The child leads its own process group (detached), so a timeout kills the whole group: a shell's children
+    // would otherwise keep the output pipes open and the wait would last as long as they do.
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timedOut = false;
+    const sub = execa(file, args, {
       input: opts.input ?? '',
-      timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       reject: false,
       stripFinalNewline: false,
       env: opts.env,
       extendEnv: true,
-      // The whole process group goes at the timeout, so a shell's children do not outlive it.
-      killSignal: 'SIGKILL',
+      detached: true,
+      cleanup: true,
     });
-    if (r.failed && r.exitCode === undefined && !r.timedOut) {
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(sub.pid);
+    }, timeoutMs);
+    const r = await sub;
+    clearTimeout(timer);
+    if (r.failed && r.exitCode === undefined && !timedOut) {
       const code = (r.cause as NodeJS.ErrnoException | undefined)?.code;
       throw new NslabError('E_SPAWN', `cannot run ${file}: ${code === 'ENOENT' ? 'not installed' : r.shortMessage}`, {
         cause: r.cause,
@@ -154,11 +175,11 @@ export class ExecaRunner implements Runner {
     }
     return {
       command,
-      exitCode: r.timedOut ? 124 : (r.exitCode ?? 1),
+      exitCode: timedOut ? 124 : (r.exitCode ?? 1),
       stdout: String(r.stdout ?? ''),
       stderr: String(r.stderr ?? ''),
       durationMs: performance.now() - started,
-      timedOut: r.timedOut,
+      timedOut,
     };
   }
 }

@@ -314,6 +314,109 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
   }
 }
 
+/**
+ * Splits the UML console stream (pure, so that chunking can be tested): text before the start marker is boot noise,
+ * text after the end marker is shutdown noise ("reboot: System halted"); the command's output is passed on as it
+ * comes, a line at a time, holding back a partial last line, which might be the start of the end marker.
+ */
+export class UmlConsoleFilter {
+  output = '';
+  /** Boot and shutdown noise, kept for error details. */
+  kernelLog = '';
+  markerExit: number | undefined;
+  private pending = '';
+  private carry = '';
+  private phase: 'boot' | 'command' | 'shutdown' = 'boot';
+  private markerNewline = true;
+
+  constructor(
+    private readonly startMarker: string,
+    private readonly endMarker: string,
+    private readonly onOutput: (text: string) => void = () => undefined,
+  ) {}
+
+  get started(): boolean {
+    return this.phase !== 'boot';
+  }
+
+  push(text: string): void {
+    this.pending += this.crlf(text, false);
+    this.consume(false);
+  }
+
+  end(): void {
+    this.pending += this.crlf('', true);
+    this.consume(true);
+  }
+
+  // The console is a tty line discipline inside the guest: ONLCR turns every '\n' into '\r\n'. A chunk can end
+  // between the two, so trailing '\r's wait for the next chunk.
+  private crlf(text: string, final: boolean): string {
+    let s = this.carry + text;
+    this.carry = '';
+    if (!final) {
+      const m = /\r+$/.exec(s);
+      if (m) {
+        this.carry = m[0];
+        s = s.slice(0, m.index);
+      }
+    }
+    return s.replace(/\r+\n/g, '\n');
+  }
+
+  private emit(s: string): void {
+    if (s === '') return;
+    this.output += s;
+    this.onOutput(s);
+  }
+
+  private consume(final: boolean): void {
+    for (;;) {
+      if (this.phase === 'boot') {
+        const i = this.pending.indexOf(this.startMarker);
+        if (i < 0) break;
+        this.kernelLog += this.pending.slice(0, i);
+        this.pending = this.pending.slice(i + this.startMarker.length);
+        this.phase = 'command';
+        continue;
+      }
+      if (this.phase === 'command') {
+        // The start marker's own line ends with '\n', which may arrive in a later chunk: drop it once.
+        if (this.markerNewline && this.pending !== '') {
+          if (this.pending.startsWith('\n')) this.pending = this.pending.slice(1);
+          this.markerNewline = false;
+        }
+        const i = this.pending.indexOf(this.endMarker);
+        // The end marker counts once its whole line (`<marker><rc>:\n`) is in, so the code is never cut short.
+        if (i >= 0 && (final || this.pending.indexOf('\n', i) >= 0)) {
+          this.emit(this.pending.slice(0, i));
+          const m = /^(\d+):/.exec(this.pending.slice(i + this.endMarker.length));
+          if (m) this.markerExit = Number(m[1]);
+          this.pending = this.pending.slice(i);
+          this.phase = 'shutdown';
+          continue;
+        }
+        if (final) {
+          this.emit(this.pending);
+          this.pending = '';
+        } else {
+          const nl = this.pending.lastIndexOf('\n', i >= 0 ? i : undefined);
+          if (nl >= 0) {
+            this.emit(this.pending.slice(0, nl + 1));
+            this.pending = this.pending.slice(nl + 1);
+          }
+        }
+        break;
+      }
+      break;
+    }
+    if (this.phase !== 'command' && (final || this.pending.length > 65536)) {
+      this.kernelLog += this.pending;
+      this.pending = '';
+    }
+  }
+}
+
 interface BootCtx {
   dir: string;
   interactive: boolean;
@@ -329,6 +432,29 @@ function killGroup(pgid: number): void {
     process.kill(-pgid, 'SIGKILL');
   } catch {
     /* ESRCH: the group is already gone */
+  }
+}
+
+/** Whether any process (zombies included) is left in the group. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The leader's stdout closing does not mean its helpers are gone: after SIGKILL they linger until reaped (by the
+ * leader, or once orphaned by PID 1, which in a container may be slow). Wait a bounded time for the group to empty,
+ * so that a caller's "no linux process remains" holds when runInUml returns.
+ */
+async function waitGroupGone(pgid: number, maxMs: number): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  while (groupAlive(pgid) && performance.now() < deadline) {
+    killGroup(pgid);
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
@@ -369,76 +495,12 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
     // If nslab itself exits mid-run, the detached kernel would otherwise live on.
     process.on('exit', onExitHook);
 
-    // Console stream: hold the partial last line back so a marker split across chunks is still found.
     const decoder = new StringDecoder('utf8');
-    let pending = '';
-    let phase: 'boot' | 'command' | 'shutdown' = 'boot';
-    let output = '';
-    let markerExit: number | undefined;
+    const consoleFilter = new UmlConsoleFilter(ctx.startMarker, ctx.endMarker, (text) => ctx.onOutput?.(text));
     let kernelLog = '';
-    const emit = (s: string): void => {
-      if (s === '') return;
-      output += s;
-      ctx.onOutput?.(s);
-    };
-    const consume = (final: boolean): void => {
-      for (;;) {
-        if (phase === 'boot') {
-          const i = pending.indexOf(ctx.startMarker);
-          if (i < 0) break;
-          bootMs = performance.now() - started;
-          kernelLog += pending.slice(0, i);
-          // The marker's own line ends with '\n'; drop it with the marker.
-          pending = pending.slice(i + ctx.startMarker.length).replace(/^\n/, '');
-          phase = 'command';
-          continue;
-        }
-        if (phase === 'command') {
-          const i = pending.indexOf(ctx.endMarker);
-          if (i >= 0) {
-            emit(pending.slice(0, i));
-            const m = /^(\d+):/.exec(pending.slice(i + ctx.endMarker.length));
-            if (m) markerExit = Number(m[1]);
-            pending = pending.slice(i);
-            phase = 'shutdown';
-            continue;
-          }
-          // Everything up to the last newline is safe to pass on; the tail might be the start of a marker.
-          const nl = pending.lastIndexOf('\n');
-          if (final) {
-            emit(pending);
-            pending = '';
-          } else if (nl >= 0) {
-            emit(pending.slice(0, nl + 1));
-            pending = pending.slice(nl + 1);
-          }
-          break;
-        }
-        break;
-      }
-      if (phase !== 'command' && (final || pending.length > 65536)) {
-        kernelLog += pending;
-        pending = '';
-      }
-    };
-    // The console is a tty line discipline inside the guest: ONLCR turns every '\n' into '\r\n'. A chunk can end
-    // between the two, so trailing '\r's wait for the next chunk.
-    let carry = '';
-    const crlf = (text: string, final: boolean): string => {
-      let s = carry + text;
-      carry = '';
-      if (!final) {
-        const m = /\r+$/.exec(s);
-        if (m) {
-          carry = m[0];
-          s = s.slice(0, m.index);
-        }
-      }
-      return s.replace(/\r+\n/g, '\n');
-    };
     child.stdout?.on('data', (b: Buffer) => {
-      pending += crlf(decoder.write(b), false);
-      consume(false);
+      consoleFilter.push(decoder.write(b));
+      if (bootMs === undefined && consoleFilter.started) bootMs = performance.now() - started;
     });
     child.stderr?.on('data', (b: Buffer) => {
       kernelLog += b.toString('utf8');
@@ -448,15 +510,18 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
     child.on('error', (e) => {
       spawnError = e;
     });
-    child.on('close', (code, sig) => {
+    child.on('close', async (code, sig) => {
       clearTimeout(timer);
       clearTimeout(forceTimer);
       ctx.signal?.removeEventListener('abort', onAbort);
       process.off('exit', onExitHook);
       // The leader has gone; make sure no helper of its group outlives it (kill(-pgid) is ESRCH if none).
-      if (pgid !== undefined) killGroup(pgid);
-      pending += crlf(decoder.end(), true);
-      consume(true);
+      if (pgid !== undefined) await waitGroupGone(pgid, UML_TERM_GRACE_MS);
+      consoleFilter.push(decoder.end());
+      consoleFilter.end();
+      const output = consoleFilter.output;
+      const markerExit = consoleFilter.markerExit;
+      kernelLog = consoleFilter.kernelLog + kernelLog;
       const durationMs = performance.now() - started;
       const details = { output, kernelLog: kernelLog.slice(-8000), kernelExit: code, kernelSignal: sig };
 

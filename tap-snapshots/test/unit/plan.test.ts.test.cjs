@@ -47,59 +47,59 @@ ip -n nslab-dumbbell-s2 link set dev br0 up
 ip -n nslab-dumbbell-r1 link set dev lo up
 ip -n nslab-dumbbell-r1 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-r1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-dumbbell-r1 link set dev eth0 up
 ip -n nslab-dumbbell-r1 addr add 10.10.0.1/24 dev eth0
 ip -n nslab-dumbbell-r1 addr add fd00:10::1/64 dev eth0 nodad
-ip -n nslab-dumbbell-r1 link set dev eth0 up
 ip -n nslab-dumbbell-r1 link set dev eth1 addrgenmode none
 ip -n nslab-dumbbell-r1 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-dumbbell-r1 link set dev eth1 up
 ip -n nslab-dumbbell-r1 addr add 10.10.1.1/24 dev eth1
 ip -n nslab-dumbbell-r1 addr add fd00:10:0:1::1/64 dev eth1 nodad
-ip -n nslab-dumbbell-r1 link set dev eth1 up
 ip -n nslab-dumbbell-r1 route add 10.10.2.0/24 via 10.10.1.2
 ip -n nslab-dumbbell-r1 route add fd00:10:0:2::/64 via fd00:10:0:1::2
 ip -n nslab-dumbbell-r2 link set dev lo up
 ip -n nslab-dumbbell-r2 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-r2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-dumbbell-r2 link set dev eth0 up
 ip -n nslab-dumbbell-r2 addr add 10.10.1.2/24 dev eth0
 ip -n nslab-dumbbell-r2 addr add fd00:10:0:1::2/64 dev eth0 nodad
-ip -n nslab-dumbbell-r2 link set dev eth0 up
 ip -n nslab-dumbbell-r2 link set dev eth1 addrgenmode none
 ip -n nslab-dumbbell-r2 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-dumbbell-r2 link set dev eth1 up
 ip -n nslab-dumbbell-r2 addr add 10.10.2.1/24 dev eth1
 ip -n nslab-dumbbell-r2 addr add fd00:10:0:2::1/64 dev eth1 nodad
-ip -n nslab-dumbbell-r2 link set dev eth1 up
 ip -n nslab-dumbbell-r2 route add 10.10.0.0/24 via 10.10.1.1
 ip -n nslab-dumbbell-r2 route add fd00:10::/64 via fd00:10:0:1::1
 ip -n nslab-dumbbell-h1 link set dev lo up
 ip -n nslab-dumbbell-h1 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-h1 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-dumbbell-h1 link set dev eth0 up
 ip -n nslab-dumbbell-h1 addr add 10.10.0.2/24 dev eth0
 ip -n nslab-dumbbell-h1 addr add fd00:10::2/64 dev eth0 nodad
-ip -n nslab-dumbbell-h1 link set dev eth0 up
 ip -n nslab-dumbbell-h1 route add 0.0.0.0/0 via 10.10.0.1
 ip -n nslab-dumbbell-h1 route add ::/0 via fd00:10::1
 ip -n nslab-dumbbell-h2 link set dev lo up
 ip -n nslab-dumbbell-h2 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-h2 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-dumbbell-h2 link set dev eth0 up
 ip -n nslab-dumbbell-h2 addr add 10.10.0.3/24 dev eth0
 ip -n nslab-dumbbell-h2 addr add fd00:10::3/64 dev eth0 nodad
-ip -n nslab-dumbbell-h2 link set dev eth0 up
 ip -n nslab-dumbbell-h2 route add 0.0.0.0/0 via 10.10.0.1
 ip -n nslab-dumbbell-h2 route add ::/0 via fd00:10::1
 ip -n nslab-dumbbell-h3 link set dev lo up
 ip -n nslab-dumbbell-h3 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-h3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-dumbbell-h3 link set dev eth0 up
 ip -n nslab-dumbbell-h3 addr add 10.10.2.2/24 dev eth0
 ip -n nslab-dumbbell-h3 addr add fd00:10:0:2::2/64 dev eth0 nodad
-ip -n nslab-dumbbell-h3 link set dev eth0 up
 ip -n nslab-dumbbell-h3 route add 0.0.0.0/0 via 10.10.2.1
 ip -n nslab-dumbbell-h3 route add ::/0 via fd00:10:0:2::1
 ip -n nslab-dumbbell-h4 link set dev lo up
 ip -n nslab-dumbbell-h4 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-h4 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-dumbbell-h4 link set dev eth0 up
 ip -n nslab-dumbbell-h4 addr add 10.10.2.3/24 dev eth0
 ip -n nslab-dumbbell-h4 addr add fd00:10:0:2::3/64 dev eth0 nodad
-ip -n nslab-dumbbell-h4 link set dev eth0 up
 ip -n nslab-dumbbell-h4 route add 0.0.0.0/0 via 10.10.2.1
 ip -n nslab-dumbbell-h4 route add ::/0 via fd00:10:0:2::1
 
@@ -139,14 +139,14 @@ ip netns exec nslab-lrl-r1 sysctl -qw net.ipv6.conf.all.forwarding=1
 ip -n nslab-lrl-r1 link set dev lo up
 ip -n nslab-lrl-r1 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-r1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-lrl-r1 link set dev eth0 up
 ip -n nslab-lrl-r1 addr add 10.10.0.1/24 dev eth0
 ip -n nslab-lrl-r1 addr add fd00:10::1/64 dev eth0 nodad
-ip -n nslab-lrl-r1 link set dev eth0 up
 ip -n nslab-lrl-r1 link set dev eth1 addrgenmode none
 ip -n nslab-lrl-r1 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-lrl-r1 link set dev eth1 up
 ip -n nslab-lrl-r1 addr add 10.10.1.1/24 dev eth1
 ip -n nslab-lrl-r1 addr add fd00:10:0:1::1/64 dev eth1 nodad
-ip -n nslab-lrl-r1 link set dev eth1 up
 ip -n nslab-lrl-s1 link set dev lo up
 ip -n nslab-lrl-s1 link add name br0 type bridge stp_state 0
 ip -n nslab-lrl-s1 link set dev eth0 master br0 up
@@ -162,33 +162,33 @@ ip -n nslab-lrl-s2 link set dev br0 up
 ip -n nslab-lrl-h1 link set dev lo up
 ip -n nslab-lrl-h1 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-h1 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-lrl-h1 link set dev eth0 up
 ip -n nslab-lrl-h1 addr add 10.10.0.2/24 dev eth0
 ip -n nslab-lrl-h1 addr add fd00:10::2/64 dev eth0 nodad
-ip -n nslab-lrl-h1 link set dev eth0 up
 ip -n nslab-lrl-h1 route add 0.0.0.0/0 via 10.10.0.1
 ip -n nslab-lrl-h1 route add ::/0 via fd00:10::1
 ip -n nslab-lrl-h2 link set dev lo up
 ip -n nslab-lrl-h2 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-h2 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-lrl-h2 link set dev eth0 up
 ip -n nslab-lrl-h2 addr add 10.10.0.3/24 dev eth0
 ip -n nslab-lrl-h2 addr add fd00:10::3/64 dev eth0 nodad
-ip -n nslab-lrl-h2 link set dev eth0 up
 ip -n nslab-lrl-h2 route add 0.0.0.0/0 via 10.10.0.1
 ip -n nslab-lrl-h2 route add ::/0 via fd00:10::1
 ip -n nslab-lrl-h3 link set dev lo up
 ip -n nslab-lrl-h3 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-h3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-lrl-h3 link set dev eth0 up
 ip -n nslab-lrl-h3 addr add 10.10.1.2/24 dev eth0
 ip -n nslab-lrl-h3 addr add fd00:10:0:1::2/64 dev eth0 nodad
-ip -n nslab-lrl-h3 link set dev eth0 up
 ip -n nslab-lrl-h3 route add 0.0.0.0/0 via 10.10.1.1
 ip -n nslab-lrl-h3 route add ::/0 via fd00:10:0:1::1
 ip -n nslab-lrl-h4 link set dev lo up
 ip -n nslab-lrl-h4 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-h4 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-lrl-h4 link set dev eth0 up
 ip -n nslab-lrl-h4 addr add 10.10.1.3/24 dev eth0
 ip -n nslab-lrl-h4 addr add fd00:10:0:1::3/64 dev eth0 nodad
-ip -n nslab-lrl-h4 link set dev eth0 up
 ip -n nslab-lrl-h4 route add 0.0.0.0/0 via 10.10.1.1
 ip -n nslab-lrl-h4 route add ::/0 via fd00:10:0:1::1
 
@@ -220,22 +220,22 @@ ip netns exec nslab-chain-r3 sysctl -qw net.ipv6.conf.all.forwarding=1
 ip -n nslab-chain-h1 link set dev lo up
 ip -n nslab-chain-h1 link set dev eth0 addrgenmode none
 ip -n nslab-chain-h1 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-chain-h1 link set dev eth0 up
 ip -n nslab-chain-h1 addr add 10.20.0.2/24 dev eth0
 ip -n nslab-chain-h1 addr add fd00:20::2/64 dev eth0 nodad
-ip -n nslab-chain-h1 link set dev eth0 up
 ip -n nslab-chain-h1 route add 0.0.0.0/0 via 10.20.0.1
 ip -n nslab-chain-h1 route add ::/0 via fd00:20::1
 ip -n nslab-chain-r1 link set dev lo up
 ip -n nslab-chain-r1 link set dev eth0 addrgenmode none
 ip -n nslab-chain-r1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-chain-r1 link set dev eth0 up
 ip -n nslab-chain-r1 addr add 10.20.0.1/24 dev eth0
 ip -n nslab-chain-r1 addr add fd00:20::1/64 dev eth0 nodad
-ip -n nslab-chain-r1 link set dev eth0 up
 ip -n nslab-chain-r1 link set dev eth1 addrgenmode none
 ip -n nslab-chain-r1 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-chain-r1 link set dev eth1 up
 ip -n nslab-chain-r1 addr add 10.20.12.1/30 dev eth1
 ip -n nslab-chain-r1 addr add fd00:20:12::1/64 dev eth1 nodad
-ip -n nslab-chain-r1 link set dev eth1 up
 ip -n nslab-chain-r1 route add 10.20.23.0/30 via 10.20.12.2
 ip -n nslab-chain-r1 route add fd00:20:23::/64 via fd00:20:12::2
 ip -n nslab-chain-r1 route add 10.20.1.0/24 via 10.20.12.2
@@ -243,14 +243,14 @@ ip -n nslab-chain-r1 route add fd00:20:0:1::/64 via fd00:20:12::2
 ip -n nslab-chain-r2 link set dev lo up
 ip -n nslab-chain-r2 link set dev eth0 addrgenmode none
 ip -n nslab-chain-r2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-chain-r2 link set dev eth0 up
 ip -n nslab-chain-r2 addr add 10.20.12.2/30 dev eth0
 ip -n nslab-chain-r2 addr add fd00:20:12::2/64 dev eth0 nodad
-ip -n nslab-chain-r2 link set dev eth0 up
 ip -n nslab-chain-r2 link set dev eth1 addrgenmode none
 ip -n nslab-chain-r2 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-chain-r2 link set dev eth1 up
 ip -n nslab-chain-r2 addr add 10.20.23.1/30 dev eth1
 ip -n nslab-chain-r2 addr add fd00:20:23::1/64 dev eth1 nodad
-ip -n nslab-chain-r2 link set dev eth1 up
 ip -n nslab-chain-r2 route add 10.20.0.0/24 via 10.20.12.1
 ip -n nslab-chain-r2 route add fd00:20::/64 via fd00:20:12::1
 ip -n nslab-chain-r2 route add 10.20.1.0/24 via 10.20.23.2
@@ -258,14 +258,14 @@ ip -n nslab-chain-r2 route add fd00:20:0:1::/64 via fd00:20:23::2
 ip -n nslab-chain-r3 link set dev lo up
 ip -n nslab-chain-r3 link set dev eth0 addrgenmode none
 ip -n nslab-chain-r3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-chain-r3 link set dev eth0 up
 ip -n nslab-chain-r3 addr add 10.20.23.2/30 dev eth0
 ip -n nslab-chain-r3 addr add fd00:20:23::2/64 dev eth0 nodad
-ip -n nslab-chain-r3 link set dev eth0 up
 ip -n nslab-chain-r3 link set dev eth1 addrgenmode none
 ip -n nslab-chain-r3 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-chain-r3 link set dev eth1 up
 ip -n nslab-chain-r3 addr add 10.20.1.1/24 dev eth1
 ip -n nslab-chain-r3 addr add fd00:20:0:1::1/64 dev eth1 nodad
-ip -n nslab-chain-r3 link set dev eth1 up
 ip -n nslab-chain-r3 route add 10.20.0.0/24 via 10.20.23.1
 ip -n nslab-chain-r3 route add fd00:20::/64 via fd00:20:23::1
 ip -n nslab-chain-r3 route add 10.20.12.0/30 via 10.20.23.1
@@ -273,9 +273,9 @@ ip -n nslab-chain-r3 route add fd00:20:12::/64 via fd00:20:23::1
 ip -n nslab-chain-h2 link set dev lo up
 ip -n nslab-chain-h2 link set dev eth0 addrgenmode none
 ip -n nslab-chain-h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-chain-h2 link set dev eth0 up
 ip -n nslab-chain-h2 addr add 10.20.1.2/24 dev eth0
 ip -n nslab-chain-h2 addr add fd00:20:0:1::2/64 dev eth0 nodad
-ip -n nslab-chain-h2 link set dev eth0 up
 ip -n nslab-chain-h2 route add 0.0.0.0/0 via 10.20.1.1
 ip -n nslab-chain-h2 route add ::/0 via fd00:20:0:1::1
 
@@ -308,27 +308,27 @@ ip -n nslab-star-s1 link set dev br0 up
 ip -n nslab-star-h1 link set dev lo up
 ip -n nslab-star-h1 link set dev eth0 addrgenmode none
 ip -n nslab-star-h1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-star-h1 link set dev eth0 up
 ip -n nslab-star-h1 addr add 10.10.0.1/24 dev eth0
 ip -n nslab-star-h1 addr add fd00:10::1/64 dev eth0 nodad
-ip -n nslab-star-h1 link set dev eth0 up
 ip -n nslab-star-h2 link set dev lo up
 ip -n nslab-star-h2 link set dev eth0 addrgenmode none
 ip -n nslab-star-h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-star-h2 link set dev eth0 up
 ip -n nslab-star-h2 addr add 10.10.0.2/24 dev eth0
 ip -n nslab-star-h2 addr add fd00:10::2/64 dev eth0 nodad
-ip -n nslab-star-h2 link set dev eth0 up
 ip -n nslab-star-h3 link set dev lo up
 ip -n nslab-star-h3 link set dev eth0 addrgenmode none
 ip -n nslab-star-h3 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-star-h3 link set dev eth0 up
 ip -n nslab-star-h3 addr add 10.10.0.3/24 dev eth0
 ip -n nslab-star-h3 addr add fd00:10::3/64 dev eth0 nodad
-ip -n nslab-star-h3 link set dev eth0 up
 ip -n nslab-star-h4 link set dev lo up
 ip -n nslab-star-h4 link set dev eth0 addrgenmode none
 ip -n nslab-star-h4 addr add fe80::4/64 dev eth0 nodad
+ip -n nslab-star-h4 link set dev eth0 up
 ip -n nslab-star-h4 addr add 10.10.0.4/24 dev eth0
 ip -n nslab-star-h4 addr add fd00:10::4/64 dev eth0 nodad
-ip -n nslab-star-h4 link set dev eth0 up
 
 `
 
@@ -346,15 +346,15 @@ ip link add name eth0 netns nslab-two-hosts-h1 type veth peer name eth0 netns ns
 ip -n nslab-two-hosts-h1 link set dev lo up
 ip -n nslab-two-hosts-h1 link set dev eth0 addrgenmode none
 ip -n nslab-two-hosts-h1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-two-hosts-h1 link set dev eth0 up
 ip -n nslab-two-hosts-h1 addr add 10.10.0.1/24 dev eth0
 ip -n nslab-two-hosts-h1 addr add fd00:10::1/64 dev eth0 nodad
-ip -n nslab-two-hosts-h1 link set dev eth0 up
 ip -n nslab-two-hosts-h2 link set dev lo up
 ip -n nslab-two-hosts-h2 link set dev eth0 addrgenmode none
 ip -n nslab-two-hosts-h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-two-hosts-h2 link set dev eth0 up
 ip -n nslab-two-hosts-h2 addr add 10.10.0.2/24 dev eth0
 ip -n nslab-two-hosts-h2 addr add fd00:10::2/64 dev eth0 nodad
-ip -n nslab-two-hosts-h2 link set dev eth0 up
 
 `
 

@@ -1,0 +1,124 @@
+// Scenarios end to end through the CLI: every shipped scenario passes (the ones needing netem run under
+// user-mode Linux, or are skipped with the reason when it is missing), failure and error cases give the right exit
+// code and message, signals and timeouts tear the lab down, and the host is unchanged after each.
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../../src/scenario/load.js';
+import { requiredQdiscs } from '../../src/plan/index.js';
+import { hostSnapshot, isRoot } from '../helpers/host.js';
+import { cli } from '../helpers/cli.js';
+
+const out = mkdtempSync(join(tmpdir(), 'nslab-scen-'));
+const needsNetem = (file: string) => {
+  const s = loadScenario(file);
+  const steps = JSON.stringify(s.steps);
+  return requiredQdiscs(s.topology).some((q) => q.qdisc === 'netem') || /"(delay|loss|jitter|duplicate|reorder|corrupt)":/.test(steps);
+};
+
+for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml')).sort()) {
+  t.test(`scenarios/${f}`, async (t) => {
+    if (!isRoot) return t.skip('needs root to build labs');
+    if (needsNetem(`scenarios/${f}`)) return t.skip('needs sch_netem: runs under --kernel uml in test/integration/uml-scenarios.test.ts');
+    const before = hostSnapshot();
+    const junit = join(out, `${f}.xml`);
+    const json = join(out, `${f}.json`);
+    const r = await cli(['run', `scenarios/${f}`, '--report', `junit=${junit}`, '--report', `json=${json}`]);
+    t.equal(r.code, 0, `exit 0\n${r.stdout}\n${r.stderr}`);
+    t.match(r.stdout, /^PASS /m);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { scenarios: { status: string; steps: { status: string }[] }[] };
+    t.equal(report.scenarios[0].status, 'pass');
+    t.ok(report.scenarios[0].steps.every((s) => s.status === 'pass'), 'every step passed');
+    t.doesNotThrow(() => execFileSync('xmllint', ['--noout', '--schema', 'test/fixtures/junit/junit.xsd', junit], { stdio: 'pipe' }), 'JUnit report is valid against the JUnit XSD');
+    t.same(hostSnapshot(), before, 'host unchanged');
+  });
+}
+
+t.test('a scenario written to fail fails, exits 1, and says expected vs measured', async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  const before = hostSnapshot();
+  const junit = join(out, 'fails.xml');
+  const tap = join(out, 'fails.tap');
+  const r = await cli(['run', 'test/fixtures/scenarios/fails.yaml', '--report', `junit=${junit}`, '--report', `tap=${tap}`]);
+  t.equal(r.code, 1);
+  t.match(r.stdout, /FAIL 1 +ping h1 → h2 .*rtt_avg [\d.]+ us \(expected < 1 us\)/);
+  t.match(r.stdout, /FAIL 2 +exec h1: exit 3 .*exit 3 \(expected == 0 \(default\)\)/);
+  t.match(r.stdout, /FAIL 3 .*stdout hello \(expected matches \/goodbye\/\)/);
+  t.match(r.stdout, /FAIL 4 .*unreachable 0\/2/);
+  t.match(r.stdout, /FAIL fails: 0 passed, 4 failed/);
+  const xml = readFileSync(junit, 'utf8');
+  t.equal((xml.match(/<failure /g) ?? []).length, 4, 'four JUnit failures');
+  t.doesNotThrow(() => execFileSync('xmllint', ['--noout', '--schema', 'test/fixtures/junit/junit.xsd', junit], { stdio: 'pipe' }));
+  t.match(readFileSync(tap, 'utf8'), /not ok 1 - fails: 1 ping h1 → h2\n  ---\n  status: fail/);
+  t.same(hostSnapshot(), before, 'host unchanged');
+});
+
+t.test('a step that times out is an error (exit 2), the rest is skipped, the lab is gone', async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  const before = hostSnapshot();
+  const r = await cli(['run', 'test/fixtures/scenarios/errors.yaml']);
+  t.equal(r.code, 2);
+  t.match(r.stdout, /ERR  1 +hangs/);
+  t.match(r.stdout, /E_TIMEOUT: command timed out after 1000 ms/);
+  t.match(r.stdout, /skip 2/);
+  t.same(hostSnapshot(), before, 'host unchanged');
+});
+
+t.test('an invalid scenario reports every problem, located, and builds nothing', async (t) => {
+  const before = hostSnapshot();
+  const r = await cli(['run', 'test/fixtures/scenarios/invalid.yaml']);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /invalid\.yaml:4:27: E_UNKNOWN_NODE/);
+  t.match(r.stderr, /invalid\.yaml:5:24: E_BAD_EXPECTATION/);
+  t.match(r.stderr, /E_EXPECT_METRIC: a ping step has no metric 'throughput'/);
+  t.match(r.stderr, /E_UNKNOWN_STEP/);
+  t.same(hostSnapshot(), before);
+});
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  t.test(`${sig} during a run tears the lab down, processes and grandchildren included`, async (t) => {
+    if (!isRoot) return t.skip('needs root to build labs');
+    const before = hostSnapshot();
+    let sent = false;
+    const r = await cli(['run', 'test/fixtures/scenarios/slow.yaml'], {
+      onStdout: (text, child) => {
+        if (!sent && /ok   1 /.test(text)) {
+          sent = true;
+          child.kill(sig);
+        }
+      },
+    });
+    t.ok(sent, 'the signal was sent after the lab was up');
+    t.equal(r.code, 2, `exit 2\n${r.stdout}${r.stderr}`);
+    t.match(r.stdout + r.stderr, /E_INTERRUPTED|interrupted/);
+    t.equal(execFileSync('sh', ['-c', 'pgrep -f "sleep (300|400)" || true'], { encoding: 'utf8' }).trim(), '', 'no process of the lab survives');
+    t.same(hostSnapshot(), before, 'host unchanged');
+  });
+}
+
+t.test('a scenario timeout tears the lab down and exits 2', async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  const before = hostSnapshot();
+  const started = Date.now();
+  const r = await cli(['run', 'test/fixtures/scenarios/slow.yaml']);
+  t.equal(r.code, 2);
+  t.match(r.stdout, /E_TIMEOUT: scenario timed out after 3000 ms/);
+  t.ok(Date.now() - started < 15_000, 'it did not wait for the 20 s sleep');
+  t.equal(execFileSync('sh', ['-c', 'pgrep -f "sleep (300|400)" || true'], { encoding: 'utf8' }).trim(), '');
+  t.same(hostSnapshot(), before);
+});
+
+t.test('--keep leaves the lab up and says how to enter and remove it', async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  const before = hostSnapshot();
+  const r = await cli(['run', '--keep', 'scenarios/ipv6.yaml']);
+  t.equal(r.code, 0);
+  t.match(r.stdout, /nslab shell v6only NODE/);
+  t.match(r.stdout, /nslab down v6only/);
+  t.ok(existsSync('/run/netns/nslab-v6only-h1'), 'the lab is still there');
+  const d = await cli(['down', 'v6only']);
+  t.equal(d.code, 0);
+  t.same(hostSnapshot(), before);
+});
