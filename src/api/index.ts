@@ -2,3 +2,4 @@
 // it holds no kernel logic of its own (that stays in exec/) and never reads argv or exits.
 export { Lab, cleanLabs, listLabs, requireRoot, type UpOptions, type LabInfo, type LabDeps } from './lab.js';
 export { summarizeTopology } from './summary.js';
+export { cliEntry, requireUml, runNslabInUml, runScriptInUml, type UmlNslabOptions } from './uml.js';

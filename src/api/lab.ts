@@ -35,6 +35,8 @@ export interface UpOptions extends LabDeps {
   workers?: number;
   onProgress?: Progress;
   signal?: AbortSignal;
+  /** Per-command timeout for the topology's `exec` commands (default EXEC_TIMEOUT_MS, 60 s). */
+  execTimeoutMs?: number;
 }
 
 export interface LabInfo {
@@ -97,20 +99,33 @@ export class Lab {
     const store = opts.store ?? new StateStore();
     const plan = compilePlan(t);
     const needs = requiredQdiscs(t);
-    if (needs.length) checkQdiscs(needs, await probeKernel(runner));
+    const caps = needs.length ? await probeKernel(runner) : undefined;
+    if (caps) checkQdiscs(needs, caps);
+    const journal = newJournal(plan, { source: t.source, topology: serializeTopology(t), lifetime: opts.lifetime ?? 'persistent' });
+    if (caps) journal.qdiscs = caps.qdiscs;
+    // Claim the name first, then look for clashes: checked the other way round, a second `up` of a lab being built
+    // sees the winner's fresh namespaces and reports E_NETNS_EXISTS ("not running") instead of E_LAB_EXISTS.
+    // The journal is written straight after the claim, so a claim without a journal (which clean removes) lives
+    // for microseconds only.
+    store.claim(t.name);
+    try {
+      store.write(journal);
+    } catch (e) {
+      store.remove(t.name);
+      throw e;
+    }
     const existing = new Set(listNetns());
     const clash = plan.netns.filter((n) => existing.has(n));
-    if (clash.length)
+    if (clash.length) {
+      store.remove(t.name);
       throw new NslabError('E_NETNS_EXISTS', `namespace${clash.length > 1 ? 's' : ''} ${clash.slice(0, 5).join(', ')} already exist${clash.length > 1 ? '' : 's'}, but lab '${t.name}' is not running`, {
         exitCode: 2,
         hint: `nslab never touches what it did not create: remove them by hand (ip netns del NAME) if they are leftovers, or rename the lab`,
       });
-    store.claim(t.name);
-    const journal = newJournal(plan, { source: t.source, topology: serializeTopology(t), lifetime: opts.lifetime ?? 'persistent' });
+    }
     try {
       if (!netnsDirExists()) writeFileSync(join(store.root, NETNS_MARKER), '');
-      store.write(journal);
-      await applyPlan(plan, journal, { runner, store, workers: opts.workers, onProgress: opts.onProgress, signal: opts.signal });
+      await applyPlan(plan, journal, { runner, store, workers: opts.workers, onProgress: opts.onProgress, signal: opts.signal, execTimeoutMs: opts.execTimeoutMs });
     } catch (e) {
       const report = await destroyLab(journal, { runner, store });
       await releaseNetnsDir(runner, store);
@@ -178,8 +193,10 @@ export class Lab {
     const next = { aToB: apply(link.aToB, dir !== 'b->a'), bToA: apply(link.bToA, dir !== 'a->b') };
     const needs = [...new Set([...impairmentNeeds(next.aToB), ...impairmentNeeds(next.bToA)])];
     if (needs.length) {
-      const caps = await probeKernel(this.runner);
-      checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: JSON.stringify(change) })), caps);
+      // The kernel does not change under a running lab: probe once and keep the answer in the journal (a probe is
+      // a few processes, which costs seconds inside user-mode Linux).
+      j.qdiscs ??= (await probeKernel(this.runner)).qdiscs;
+      checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: JSON.stringify(change) })), { netns: true, veth: true, bridge: true, qdiscs: j.qdiscs });
     }
     const ops = compileImpairChange(this.topology, link, next);
     await applyChange(j, `impair ${linkSpec} ${opts.clear ? 'clear' : JSON.stringify(change)} (${dir})`, ops, { runner: this.runner, store: this.store }, (jj) => {
@@ -281,12 +298,22 @@ export async function cleanLabs(opts: LabDeps & { all?: boolean } = {}): Promise
   const reports: TeardownReport[] = [];
   const errors: string[] = [];
   for (const name of store.list()) {
-    const j = store.read(name);
-    if (!j) {
+    const found = store.inspect(name);
+    if (found.state === 'missing') {
       // A claim whose builder died before the first journal write: nothing was created yet.
       store.remove(name);
       continue;
     }
+    if (found.state === 'corrupt') {
+      // Without a journal nothing proves which namespaces are ours: report it, keep the directory for a person to
+      // read, and go on with the other labs (an unreadable journal used to be removed with its directory,
+      // orphaning the lab's namespaces for good).
+      errors.push(
+        `lab '${name}': its journal ${join(store.labDir(name), 'journal.json')} is unreadable (${found.reason}); left alone: check 'ip netns list | grep nslab-${name}-', remove those by hand (ip netns del NAME), then rm -r ${store.labDir(name)}`,
+      );
+      continue;
+    }
+    const j = found.journal;
     const alive = isAlive(j.ownerPid, j.ownerStartTime) && j.ownerPid !== process.pid;
     const abandoned = !alive && (j.status !== 'up' || j.lifetime === 'ephemeral');
     if (!(abandoned || (opts.all && !(alive && j.status === 'building')))) continue;

@@ -12,7 +12,17 @@ const lazy = (name: string, from: 'commands' | 'run' | 'graph' = 'commands'): Ha
   return mod[name](argv);
 };
 
-export async function main(args: string[] = hideBin(process.argv)): Promise<number> {
+/**
+ * `nslab exec LAB NODE ping -c 3 …`: everything after the node belongs to the command, options included, so a
+ * `--` is implied there (yargs would otherwise read `-c 3` as its own option).
+ */
+export function implyDashDash(args: string[]): string[] {
+  if (args[0] !== 'exec' || args.includes('--') || args.length <= 3 || args[1].startsWith('-') || args[2].startsWith('-')) return args;
+  return [...args.slice(0, 3), '--', ...args.slice(3)];
+}
+
+export async function main(argsIn: string[] = hideBin(process.argv)): Promise<number> {
+  const args = implyDashDash(argsIn);
   let exitCode = 0;
   const json = args.includes('--json');
   const run = (h: Handler) => async (argv: Record<string, unknown>) => {
@@ -40,8 +50,9 @@ export async function main(args: string[] = hideBin(process.argv)): Promise<numb
           .option('dry-run', { type: 'boolean', describe: 'print the plan (every command) without root or any change' })
           .option('topo', { type: 'string', describe: 'generate the lab: single,N | linear,N | tree,D,F | ring,N | fattree,K | dumbbell,N' })
           .option('name', { type: 'string', describe: 'lab name for --topo (default: the generator name)' })
+          .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run the lab inside user-mode Linux (has netem; no root needed); an interactive shell, or the command after --' })
           .option('json', { type: 'boolean', describe: 'machine-readable output' }),
-      run(lazy('up')),
+      run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
     )
     .command('down <lab>', 'tear a lab down: stop its processes and delete its namespaces', (y) => y.positional('lab', { type: 'string' }).option('json', { type: 'boolean' }), run(lazy('down')))
     .command('ls', 'list the labs on this machine', (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }), run(lazy('ls')))
@@ -92,8 +103,9 @@ export async function main(args: string[] = hideBin(process.argv)): Promise<numb
           .positional('scenario', { type: 'string', array: true, describe: 'scenario files (YAML)' })
           .option('report', { type: 'string', array: true, describe: 'json=FILE | junit=FILE | tap[=FILE] | html=DIR (repeatable)' })
           .option('keep', { type: 'boolean', describe: 'leave the lab up afterwards for debugging' })
-          .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' }),
-      run(lazy('run', 'run')),
+          .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' })
+          .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run inside user-mode Linux (has netem; no root needed)' }),
+      run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : lazy('run', 'run')(argv))),
     )
     .command(
       'graph <file>',

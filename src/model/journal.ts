@@ -48,6 +48,8 @@ export interface Journal {
   stages: JournalStage[];
   processes: JournalProcess[];
   changes: JournalChange[];
+  /** Which qdiscs the kernel has, from the probe at build time (absent when the lab needed none yet). */
+  qdiscs?: Record<string, boolean>;
   /** The resolved topology, serialised (bigints as strings), for summaries and runtime changes. */
   topology: unknown;
 }

@@ -21,7 +21,7 @@ const needsNetem = (file: string) => {
 for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml')).sort()) {
   t.test(`scenarios/${f}`, async (t) => {
     if (!isRoot) return t.skip('needs root to build labs');
-    if (needsNetem(`scenarios/${f}`)) return t.skip('needs sch_netem: runs under --kernel uml in test/integration/uml-scenarios.test.ts');
+    if (needsNetem(`scenarios/${f}`)) return t.skip('needs sch_netem: runs under --kernel uml in test/integration/netem-uml.test.ts');
     const before = hostSnapshot();
     const junit = join(out, `${f}.xml`);
     const json = join(out, `${f}.json`);

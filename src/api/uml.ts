@@ -1,0 +1,53 @@
+// nslab inside user-mode Linux: the same CLI, run by the UML kernel's init, for kernels that lack sch_netem
+// (and for users without root: UML runs as an ordinary process and is root inside). The lab lives and dies with
+// that kernel, so every run here builds, uses and tears down within one boot.
+
+import { fileURLToPath } from 'node:url';
+import { NslabError } from '../model/index.js';
+import { runInUml, shQuote, umlAvailable, UML_DEFAULT_MODULES, UML_INSTALL_HINT, type UmlRunResult } from '../sys/uml.js';
+
+/** The CLI entry point, as a host path (the guest sees the host's / through hostfs). */
+export function cliEntry(): string {
+  return fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+}
+
+export function requireUml(): void {
+  const a = umlAvailable();
+  if (!a.ok) throw new NslabError('E_UML_MISSING', `--kernel uml: user-mode Linux is not available: ${a.reason}`, { exitCode: 2, hint: UML_INSTALL_HINT });
+}
+
+export interface UmlNslabOptions {
+  interactive?: boolean;
+  onOutput?: (text: string) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  memMb?: number;
+}
+
+/**
+ * Run a shell script inside UML in which `nslab` is this CLI. The script is nslab's own (argv elements are
+ * single-quoted by the caller), the environment says where it runs, and the exit code comes back.
+ */
+export async function runScriptInUml(script: string, opts: UmlNslabOptions = {}): Promise<UmlRunResult> {
+  requireUml();
+  // `nslab` on PATH inside (a wrapper in the guest's own /run tmpfs), so any shell or program there can call it.
+  const wrapper = `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(cliEntry())} "$@"\n`;
+  const prelude = `mkdir -p /run/nslab-bin && printf '%s' ${shQuote(wrapper)} > /run/nslab-bin/nslab && chmod 755 /run/nslab-bin/nslab && export PATH=/run/nslab-bin:$PATH\n`;
+  return runInUml({
+    argv: ['bash', '-c', prelude + script],
+    cwd: process.cwd(),
+    env: { NSLAB_KERNEL: 'uml', ...(process.stdout.isTTY ? {} : { NO_COLOR: '1' }), ...(process.env.CI ? { CI: process.env.CI } : {}), ...(process.env.NO_COLOR ? { NO_COLOR: '1' } : {}), HOME: '/root', TERM: process.env.TERM ?? 'dumb' },
+    modules: UML_DEFAULT_MODULES,
+    interactive: opts.interactive,
+    onOutput: opts.onOutput,
+    signal: opts.signal,
+    // Node runs ~9× slower in UML: leave room for it on top of the work itself.
+    timeoutMs: opts.timeoutMs ?? 30 * 60_000,
+    memMb: opts.memMb ?? 1024,
+  });
+}
+
+/** `nslab ARGS` inside UML. */
+export function runNslabInUml(args: string[], opts: UmlNslabOptions = {}): Promise<UmlRunResult> {
+  return runScriptInUml(`nslab ${args.map(shQuote).join(' ')}`, opts);
+}

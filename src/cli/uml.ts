@@ -1,0 +1,71 @@
+// `--kernel uml`: hand the command to the same CLI running inside user-mode Linux, forwarding output, signals
+// and the exit code. Works without root on the host.
+
+import { runNslabInUml, runScriptInUml } from '../api/index.js';
+import { shQuote } from '../sys/uml.js';
+import { loadTopology, resolveRawTopology } from '../topology/index.js';
+import { loadScenario } from '../scenario/load.js';
+import { abortOnSignals } from './output.js';
+
+type Argv = Record<string, unknown>;
+
+/** The argv this process was given, without `--kernel uml` (in both spellings). */
+export function argsWithoutKernel(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '--kernel') {
+      i++;
+      continue;
+    }
+    if (raw[i].startsWith('--kernel=')) continue;
+    out.push(raw[i]);
+  }
+  return out;
+}
+
+export async function runUml(argv: Argv, rawArgs: string[]): Promise<number> {
+  // Check the files here first: a typo is reported in a second, not after a kernel boot.
+  for (const f of (argv.scenario as string[]).map(String)) loadScenario(f);
+  const sig = abortOnSignals();
+  try {
+    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal });
+    return r.exitCode;
+  } finally {
+    sig.dispose();
+  }
+}
+
+export async function upUml(argv: Argv, rawArgs: string[]): Promise<number> {
+  const t = argv.topo
+    ? resolveRawTopology({ name: (argv.name as string | undefined) ?? String(argv.topo).split(',')[0], topo: argv.topo }, () => undefined, 'topo')
+    : loadTopology(argv.file as string);
+  const all = argsWithoutKernel(rawArgs);
+  const dashes = all.indexOf('--');
+  const up = dashes === -1 ? all : all.slice(0, dashes);
+  const cmd = ((argv['--'] as string[] | undefined) ?? []).map(String);
+  const lab = shQuote(t.name);
+  let script: string;
+  const interactive = !cmd.length && !!process.stdin.isTTY;
+  if (interactive) {
+    script = [
+      `nslab ${up.map(shQuote).join(' ')} || exit $?`,
+      `echo; echo "lab ${t.name} runs in user-mode Linux: nslab exec/shell/impair/link work here; exit this shell to tear it down and halt."`,
+      `PS1='[uml:${t.name}] \\w # ' bash --norc -i`,
+      `nslab down ${lab} >/dev/null`,
+    ].join('\n');
+  } else {
+    script = [
+      `nslab ${up.map(shQuote).join(' ')} || exit $?`,
+      cmd.length ? `${cmd.map(shQuote).join(' ')}; rc=$?` : 'rc=0',
+      `nslab down ${lab} || rc=2`,
+      'exit $rc',
+    ].join('\n');
+  }
+  const sig = abortOnSignals();
+  try {
+    const r = await runScriptInUml(script, { interactive, onOutput: interactive ? undefined : (s) => process.stdout.write(s), signal: sig.signal });
+    return r.exitCode;
+  } finally {
+    sig.dispose();
+  }
+}
