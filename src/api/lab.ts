@@ -54,9 +54,9 @@ export interface LabInfo {
 /** Creating namespaces and links needs CAP_NET_ADMIN (and CAP_SYS_ADMIN to mount /run/netns). */
 export function requireRoot(): void {
   if (typeof process.geteuid === 'function' && process.geteuid() !== 0)
-    throw new NslabError('E_NOT_ROOT', 'nslab needs root: creating network namespaces, veth links and qdiscs requires CAP_NET_ADMIN and CAP_SYS_ADMIN', {
+    // One line, on purpose: the why (CAP_NET_ADMIN) and the way out (sudo, or a user-mode kernel without root).
+    throw new NslabError('E_NOT_ROOT', 'nslab needs root: creating network namespaces, veth links and qdiscs requires CAP_NET_ADMIN (run it with sudo, or without root as: nslab up --kernel uml FILE)', {
       exitCode: 2,
-      hint: 'run it with sudo, or without root on the host: nslab up --kernel uml FILE',
     });
 }
 

@@ -36,9 +36,9 @@ t.test('up --kernel uml runs rootless, with the lab inside the user-mode kernel'
   const before = hostSnapshot();
   const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
     import('node:child_process').then(({ spawn }) => {
-      const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'dist/cli/bin.js', 'up', '--kernel', 'uml', 'topologies/two-hosts.yaml', '--', 'sh', '-c', 'id -u; nslab exec two-hosts h1 ping -c 3 -i 0.2 10.10.0.2'], {
-        // tap's NODE_OPTIONS would make the child write coverage data where nobody may write.
-        env: { ...process.env, NODE_OPTIONS: '', HOME: '/nonexistent', NO_COLOR: '1' },
+      const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-u', 'NODE_OPTIONS', process.execPath, 'dist/cli/bin.js', 'up', '--kernel', 'uml', 'topologies/two-hosts.yaml', '--', 'sh', '-c', 'id -u; nslab exec two-hosts h1 -- ping -c 3 -i 0.2 10.10.0.2'], {
+        // env -u above: tap's NODE_OPTIONS would make the child write coverage data where nobody may write.
+        env: { ...process.env, HOME: '/nonexistent', NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

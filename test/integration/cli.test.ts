@@ -1,0 +1,94 @@
+// The command line as a user meets it: exit codes, errors, the root check, and exec/shell passthrough.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { hostSnapshot, isRoot } from '../helpers/host.js';
+import { cli } from '../helpers/cli.js';
+
+const asNobody = (args: string[], input = '') =>
+  // env -u: tap's process-info hook adds NODE_OPTIONS to every child, which would make this one write coverage
+  // data where nobody may write.
+  spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-u', 'NODE_OPTIONS', process.execPath, 'dist/cli/bin.js', ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+
+t.test('validate: 0 for a good file, 1 with located problems for a bad one', async (t) => {
+  const ok = await cli(['validate', 'topologies/dumbbell.yaml']);
+  t.equal(ok.code, 0);
+  t.match(ok.stdout, /ok — lab 'dumbbell', 8 nodes, 7 links, 3 segments/);
+  const bad = await cli(['validate', 'test/fixtures/topologies/semantic-problems.yaml']);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /semantic-problems\.yaml:12:10: E_UNKNOWN_NODE/);
+  const json = await cli(['validate', '--json', 'test/fixtures/topologies/semantic-problems.yaml']);
+  t.equal(JSON.parse(json.stderr).error.problems.length, 6);
+  const usage = await cli(['frobnicate']);
+  t.equal(usage.code, 1);
+});
+
+t.test('without root: --dry-run works, up refuses in one line naming CAP_NET_ADMIN and --kernel uml', async (t) => {
+  if (!isRoot) return t.skip('switching to an unprivileged user needs root to start from');
+  const before = hostSnapshot();
+  const dry = asNobody(['up', '--dry-run', 'topologies/star.yaml']);
+  t.equal(dry.status, 0, dry.stderr);
+  t.match(dry.stdout, /^ip netns add nslab-star-s1$/m);
+  t.match(dry.stdout, /^ip link add name eth0 netns nslab-star-h1 type veth peer name eth0 netns nslab-star-s1$/m);
+  const up = asNobody(['up', 'topologies/star.yaml']);
+  t.equal(up.status, 2);
+  t.equal(up.stderr.trim().split('\n').length, 1, `one line: ${up.stderr}`);
+  t.match(up.stderr, /CAP_NET_ADMIN/);
+  t.match(up.stderr, /--kernel uml/);
+  t.same(hostSnapshot(), before, 'nothing was created');
+});
+
+t.test('up, ls, exec (stdin, stdout, stderr, exit code), shell, down', async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  const before = hostSnapshot();
+  try {
+    const up = await cli(['up', '--json', 'topologies/two-hosts.yaml']);
+    t.equal(up.code, 0, up.stderr);
+    const lab = JSON.parse(up.stdout) as { lab: string; nodes: { name: string; interfaces: { ipv4: string[] }[] }[] };
+    t.equal(lab.lab, 'two-hosts');
+    const ls = JSON.parse((await cli(['ls', '--json'])).stdout) as { name: string; status: string }[];
+    t.ok(ls.some((l) => l.name === 'two-hosts' && l.status === 'up'), 'ls lists it as up');
+    const cat = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', '--', 'cat'], { input: 'through stdin\n', encoding: 'utf8' });
+    t.equal(cat.stdout, 'through stdin\n', 'stdin and stdout pass through');
+    const code = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', '--', 'sh', '-c', 'echo oops >&2; exit 7'], { encoding: 'utf8' });
+    t.equal(code.status, 7, 'the exit code passes through');
+    t.equal(code.stderr, 'oops\n', 'stderr passes through');
+    const noDashes = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', 'ping', '-c', '1', '-W', '2', '10.10.0.2'], { encoding: 'utf8' });
+    t.equal(noDashes.status, 0, 'options after the node belong to the command');
+    const noShell = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', '--', 'echo', '$HOME;', 'id'], { encoding: 'utf8' });
+    t.equal(noShell.stdout, '$HOME; id\n', 'argv, no shell');
+    const sh = spawnSync(process.execPath, ['dist/cli/bin.js', 'shell', 'two-hosts', 'h2'], { input: 'echo "prompt=$PS1"; ip -br addr show dev eth0; exit 3\n', encoding: 'utf8' });
+    t.equal(sh.status, 3);
+    t.match(sh.stdout, /prompt=\[two-hosts:h2\]/, 'the prompt names the lab and node');
+    t.match(sh.stdout, /10\.10\.0\.2\/24/, 'the shell runs in the node');
+    const unknown = await cli(['exec', 'two-hosts', 'h9', '--', 'true']);
+    t.equal(unknown.code, 1);
+    t.match(unknown.stderr, /E_UNKNOWN_NODE/);
+  } finally {
+    const down = await cli(['down', 'two-hosts']);
+    t.equal(down.code, 0, down.stderr);
+  }
+  const gone = await cli(['down', 'two-hosts']);
+  t.equal(gone.code, 1, 'down of a lab that is not there is an input error');
+  t.match(gone.stderr, /E_NO_SUCH_LAB/);
+  t.same(hostSnapshot(), before, 'host unchanged');
+});
+
+t.test('doctor reports root, iproute2, the qdiscs and the fixes', async (t) => {
+  if (!isRoot) return t.skip('the kernel probe needs root');
+  const before = hostSnapshot();
+  const r = await cli(['doctor', '--json']);
+  t.equal(r.code, 0, r.stderr);
+  const checks = (JSON.parse(r.stdout) as { checks: { name: string; ok: boolean; fix?: string }[] }).checks;
+  const get = (n: string) => checks.find((c) => c.name.startsWith(n));
+  t.equal(get('root')?.ok, true);
+  t.equal(get('kernel: network namespaces')?.ok, true);
+  t.equal(get('qdisc: htb')?.ok, true, 'htb is there (KERNEL-NOTES)');
+  const netem = get('qdisc: netem');
+  t.ok(netem, 'netem is checked');
+  if (netem && !netem.ok) t.match(netem.fix, /linux-modules-extra|--kernel uml/, 'a missing netem comes with the fixes');
+  t.same(hostSnapshot(), before, 'the probe leaves nothing behind');
+});
