@@ -209,7 +209,9 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
         const node = lab.topology.nodes.find((n) => n.name === s.node)!;
         const iface = s.iface ?? node.interfaces[0]?.name ?? 'any';
         const file = resolvePath(join(ctx.artifactDir, `${step.name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.pcap`));
-        const argv = ['tcpdump', '-n', '-U', '-i', iface, '-w', file, ...(s.count ? ['-c', String(s.count)] : []), ...(s.filter ? [s.filter] : [])];
+        // --immediate-mode: without it libpcap's ring hands packets over a block at a time, and packets still in the
+        // ring when the capture is stopped are never written.
+        const argv = ['tcpdump', '-n', '-U', '--immediate-mode', '-i', iface, '-w', file, ...(s.count ? ['-c', String(s.count)] : []), ...(s.filter ? [s.filter] : [])];
         const proc = lab.start(s.node, argv);
         await proc.waitForOutput(/listening on/, 10_000);
         ctx.background.set(step.name, { proc, artifact: file });

@@ -122,3 +122,17 @@ t.test('--keep leaves the lab up and says how to enter and remove it', async (t)
   t.equal(d.code, 0);
   t.same(hostSnapshot(), before);
 });
+
+t.test('capture saves a pcap in the artifacts folder; background steps stop by name; parallel runs on a timeline', async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  const before = hostSnapshot();
+  const dir = join(out, 'artifacts');
+  const r = await cli(['run', 'test/fixtures/scenarios/capture.yaml', '--artifacts', dir]);
+  t.equal(r.code, 0, r.stdout + r.stderr);
+  const pcap = join(dir, 'cap.pcap');
+  t.ok(existsSync(pcap), 'the pcap is there');
+  const lines = execFileSync('tcpdump', ['-n', '-r', pcap], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+  t.equal(lines.filter((l) => /ICMP echo request/.test(l)).length, 5, 'five echo requests captured');
+  t.equal(lines.filter((l) => /ICMP echo reply/.test(l)).length, 5, 'five echo replies captured');
+  t.same(hostSnapshot(), before);
+});
