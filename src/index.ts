@@ -1,0 +1,12 @@
+// nslab as a library: load a topology, bring a lab up, run commands in it, change it, take it down; and run
+// scenarios. The CLI (src/cli) is a thin layer over exactly these calls.
+export { Lab, cleanLabs, listLabs, requireRoot, summarizeTopology, runNslabInUml, type UpOptions, type LabInfo } from './api/index.js';
+export { loadTopology, loadTopologyText, resolveRawTopology, generateTopology, parseTopoSpec } from './topology/index.js';
+export { compilePlan, renderPlan } from './plan/index.js';
+export { loadScenario, loadScenarioText } from './scenario/load.js';
+export { runScenario, type RunScenarioOptions, type RunHooks } from './scenario/run.js';
+export type { Scenario, ScenarioResult, StepResult } from './scenario/model.js';
+export { toJUnit, toJsonReport, toTap } from './report/index.js';
+export { toDot, toMermaid, toSvg } from './graph/index.js';
+export { toContainerlab, toContainerlabYaml } from './export/index.js';
+export * from './model/index.js';
