@@ -18,8 +18,12 @@ export const LIMITS = {
   links: 20_000,
   fileBytes: 8 * 1024 * 1024,
   yamlAliasCount: 1_000,
+  /** Values that expanding YAML aliases may add to the document. */
+  yamlAliasValues: 100_000,
   netemLimitPackets: 10_000_000,
   commandsPerNode: 100,
+  /** Auto routing adds a route per router per segment it is not on: quadratic in the lab's size. */
+  routes: 1_000_000,
 } as const;
 
 /** Every namespace a lab creates is named with this prefix, the lab and the node. */

@@ -19,7 +19,7 @@ export interface RawTopology {
 
 export interface RawNode {
   kind?: NodeKind;
-  routes?: { to: string; via?: string; dev?: string }[];
+  routes?: { to: string; via?: string; dev?: string; metric?: number }[];
   gateway?: string | { ipv4?: string; ipv6?: string };
   sysctls?: Record<string, string | number | boolean>;
   exec?: (string | string[])[];
@@ -106,6 +106,8 @@ export interface ResolvedRoute {
   to: string;
   via?: string;
   dev?: string;
+  /** Route priority: with two routes to one prefix the lower metric wins while its link is up (failover). */
+  metric?: number;
   /** Where this route came from: the file, or auto routing. */
   origin: 'file' | 'auto' | 'gateway';
 }

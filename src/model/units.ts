@@ -45,7 +45,7 @@ export function parseRateBitPerSec(text: string | number): number | undefined {
   const factor = RATE_FACTORS_BIT[m[2].toLowerCase()];
   if (factor === undefined) return undefined;
   const v = Number(m[1]) * factor;
-  return v > 0 ? v : undefined;
+  return v > 0 && Number.isFinite(v) ? v : undefined; // 400 digits of '9' are Infinity
 }
 
 /** `20ms` → 20, `1s` → 1000, `500us` → 0.5. A unit is required. */
@@ -55,7 +55,8 @@ export function parseDurationMs(text: string | number): number | undefined {
   if (!m) return undefined;
   const factor = TIME_FACTORS_MS[m[2].toLowerCase()];
   if (factor === undefined) return undefined;
-  return Number(m[1]) * factor;
+  const ms = Number(m[1]) * factor;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** `10%` or `10` → 10; `0.5%` → 0.5. Range 0..100. */

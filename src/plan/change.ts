@@ -1,7 +1,8 @@
 // Runtime changes to a running lab, compiled like everything else: pure functions from the lab's resolved
 // topology and the requested change to tc/ip operations.
 
-import type { Impairment, Operation, ResolvedLink, ResolvedTopology } from '../model/index.js';
+import { contains, parseAddress, type Impairment, type Operation, type ResolvedLink, type ResolvedTopology } from '../model/index.js';
+import { routeArgs } from './compile.js';
 import { directionOps, offloadOps, type ShapeTarget } from './shape.js';
 
 export type Direction = 'both' | 'a->b' | 'b->a';
@@ -31,10 +32,28 @@ export function compileImpairChange(t: ResolvedTopology, l: ResolvedLink, next: 
   return ops;
 }
 
-/** Administrative link state on both ends (either end down already drops the carrier; both is unambiguous). */
+/**
+ * Administrative link state on both ends (either end down already drops the carrier; both is unambiguous).
+ * Taking a link down makes the kernel delete every route whose next hop is on it; bringing it back restores only
+ * the connected prefixes. So `up` re-installs the lab's own routes through that interface (`route replace`,
+ * idempotent), or a router would stay cut off after the link came back.
+ */
 export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: 'up' | 'down'): Operation[] {
   const { a, b } = targets(t, l);
-  return [a, b].map((x) => ({
+  const restore: Operation[] = [];
+  if (state === 'up')
+    for (const end of [l.a, l.b]) {
+      const node = t.nodes.find((n) => n.name === end.node)!;
+      const iface = node.interfaces.find((i) => i.name === end.ifname);
+      if (!iface) continue;
+      for (const r of node.routes) {
+        const via = r.via ? parseAddress(r.via) : undefined;
+        const onThisLink = r.dev === end.ifname || (via && [...iface.ipv4, ...iface.ipv6].some((c) => contains(c, via.family, via.address)));
+        if (onThisLink)
+          restore.push({ kind: 'route.add', tool: 'ip', netns: node.netns, args: routeArgs('replace', r), subject: `node ${node.name} route ${r.to}`, undo: 'netns' });
+      }
+    }
+  const states = [a, b].map((x) => ({
     kind: 'link.set' as const,
     tool: 'ip' as const,
     netns: x.netns,
@@ -49,4 +68,5 @@ export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: 'u
       undo: null,
     },
   }));
+  return [...states, ...restore];
 }

@@ -10,6 +10,7 @@ import {
   type Operation,
   type Plan,
   type ResolvedNode,
+  type ResolvedRoute,
   type ResolvedTopology,
 } from '../model/index.js';
 import { shapingOps } from './shape.js';
@@ -22,6 +23,13 @@ const inNetns = (netns: string, kind: Operation['kind'], args: string[], subject
   subject,
   undo: 'netns',
 });
+
+/** `route add|replace TO via VIA [dev DEV] [metric M]`. */
+export function routeArgs(verb: 'add' | 'replace', r: ResolvedRoute): string[] {
+  // `default` is ambiguous between families inside a batch (no -4/-6 per line), so spell it as a prefix.
+  const to = r.to === 'default' ? (r.family === 4 ? '0.0.0.0/0' : '::/0') : r.to;
+  return ['route', verb, to, ...(r.via ? ['via', r.via] : []), ...(r.dev ? ['dev', r.dev] : []), ...(r.metric !== undefined ? ['metric', String(r.metric)] : [])];
+}
 
 /** fe80::/64 with the interface identifier (low 64 bits) of a global address. */
 export function linkLocalFor(global: Cidr): Cidr {
@@ -66,9 +74,7 @@ function nodeConfigOps(node: ResolvedNode): Operation[] {
     for (const a of i.ipv6) ops.push(inNetns(node.netns, 'addr.add', ['addr', 'add', formatCidr(a), 'dev', i.name, 'nodad'], s));
   }
   for (const r of node.routes) {
-    // `default` is ambiguous between families inside a batch (no -4/-6 per line), so spell it as a prefix.
-    const to = r.to === 'default' ? (r.family === 4 ? '0.0.0.0/0' : '::/0') : r.to;
-    ops.push(inNetns(node.netns, 'route.add', ['route', 'add', to, ...(r.via ? ['via', r.via] : []), ...(r.dev ? ['dev', r.dev] : [])], `${subject} route ${r.to}`));
+    ops.push(inNetns(node.netns, 'route.add', routeArgs('add', r), `${subject} route ${r.to}`));
   }
   return ops;
 }

@@ -2,7 +2,7 @@
 // Every problem is collected and thrown together in one NslabError (exit code 1). Reads the file, nothing else.
 
 import { readFileSync } from 'node:fs';
-import { NslabError, type LocateFn, type RawTopology, type ResolvedTopology } from '../model/index.js';
+import { LIMITS, NslabError, type LocateFn, type RawTopology, type ResolvedTopology } from '../model/index.js';
 import { expandTopo } from './generators.js';
 import { resolveTopology } from './resolve.js';
 import { validateAgainstSchema } from './schema.js';
@@ -17,6 +17,13 @@ function invalid(file: string, problems: import('../model/index.js').Problem[]):
 
 /** Validate and resolve an already-parsed document (used for inline topologies in scenarios too). */
 export function resolveRawTopology(value: unknown, locate: LocateFn, file: string): ResolvedTopology {
+  // Counted before the schema, which would otherwise check each of a million nodes first.
+  const doc = (value ?? {}) as { nodes?: unknown; links?: unknown };
+  const nodeCount = doc.nodes && typeof doc.nodes === 'object' ? Object.keys(doc.nodes).length : 0;
+  if (nodeCount > LIMITS.nodes)
+    throw invalid(file, [{ code: 'E_TOO_MANY_NODES', message: `${nodeCount} nodes; the limit is ${LIMITS.nodes}`, path: 'nodes', location: locate(['nodes']), hint: 'split the lab' }]);
+  if (Array.isArray(doc.links) && doc.links.length > LIMITS.links)
+    throw invalid(file, [{ code: 'E_TOO_MANY_LINKS', message: `${doc.links.length} links; the limit is ${LIMITS.links}`, path: 'links', location: locate(['links']), hint: 'split the lab' }]);
   const schemaProblems = validateAgainstSchema('topology', value, locate);
   if (schemaProblems.length) throw invalid(file, schemaProblems);
   let raw = value as RawTopology;

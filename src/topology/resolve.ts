@@ -292,7 +292,8 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
     for (const [famKey, fam] of [['ipv4', 4], ['ipv6', 6]] as const)
       l[famKey]?.forEach((a, j) => {
         if (a === null) return;
-        const c = parseCidr(a, fam)!;
+        const c = parseCidr(a, fam);
+        if (!c) return; // reported above as E_BAD_ADDRESS; the checks below still run on the rest
         addrOf[fam].set(key(endRefs[l.index][j]), c);
         explicitWhere.set(`${fam}|${key(endRefs[l.index][j])}`, [...l.path, famKey, j]);
       });
@@ -330,7 +331,13 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
         const idx = Number(cursor / size);
         const cand = nthSubnet(pool, len, idx);
         if (!cand) break;
-        if (explicitNets.some((x) => overlaps(x.n, cand))) continue;
+        const taken = explicitNets.find((x) => overlaps(x.n, cand));
+        if (taken) {
+          // Jump past an explicit subnet larger than the candidate instead of stepping through it: an explicit
+          // ::1/0 in a ::/0 pool would otherwise mean 2^64 steps.
+          if (taken.n.prefixLen < len) cursor = taken.n.address - pool.address + (1n << BigInt((fam === 4 ? 32 : 128) - taken.n.prefixLen)) - size;
+          continue;
+        }
         chosen = cand;
         cursor += size;
         break;
@@ -362,12 +369,14 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
       }
     }
     // Duplicate addresses anywhere in the lab.
-    const seen = new Map<bigint, string>();
+    // Keyed by string: V8 hashes a BigInt by its lowest 64 bits only, so IPv6 addresses that differ only in their
+    // /64 (fd00:10:N::1) all collide and a Map<bigint> turns quadratic (20,000 links: seconds).
+    const seen = new Map<string, string>();
     for (const [k, c] of addrOf[fam]) {
-      const other = seen.get(c.address);
+      const other = seen.get(c.address.toString(16));
       if (other !== undefined)
         P.add(explicitWhere.get(`${fam}|${k}`) ?? explicitWhere.get(`${fam}|${other}`) ?? ['links'], 'E_DUPLICATE_ADDRESS', `${formatAddress(fam, c.address)} is given to both ${other} and ${k}`, 'give each interface its own address');
-      else seen.set(c.address, k);
+      else seen.set(c.address.toString(16), k);
     }
     for (const seg of segments) segSubnet[fam][seg.index] && (fam === 4 ? (seg.ipv4 = segSubnet[4][seg.index]) : (seg.ipv6 = segSubnet[6][seg.index]));
   }
@@ -379,7 +388,7 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
   const resolvedLinks: ResolvedLink[] = links.map((l) => {
     const both = mergeImpairment(defaultImpair, parseImpairment(l.shared, l.path, report));
     const dir = (j: number): Impairment => {
-      const fromRaw = l.from[l.ends[j].node];
+      const fromRaw = Object.hasOwn(l.from, l.ends[j].node) ? l.from[l.ends[j].node] : undefined; // not Object.prototype's 'constructor'
       return fromRaw ? mergeImpairment(both, parseImpairment(fromRaw, [...l.path, 'from', l.ends[j].node], report)) : both;
     };
     const mtu = l.mtu ?? defaultMtu;
@@ -396,8 +405,8 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
       sysctls['net.ipv6.conf.all.forwarding'] = '1';
     }
     for (const [k, v] of Object.entries(rawNode.sysctls ?? {})) sysctls[k] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(rawNode.env ?? {})) env[k] = String(v);
+    // fromEntries defines own properties, so an env var named __proto__ is kept rather than lost.
+    const env: Record<string, string> = Object.fromEntries(Object.entries(rawNode.env ?? {}).map(([k, v]) => [k, String(v)]));
     return {
       name,
       kind,
@@ -449,7 +458,7 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
       }
       if (r.dev !== undefined && !node.interfaces.some((i) => i.name === r.dev))
         return P.add([...path, 'dev'], 'E_UNKNOWN_DEV', `'${name}' has no interface '${r.dev}'`, `interfaces of ${name}: ${node.interfaces.map((i) => i.name).join(', ') || 'none'}`);
-      node.routes.push({ family: family ?? 4, to: r.to, ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}), origin: 'file' });
+      node.routes.push({ family: family ?? 4, to: r.to, ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}), ...(r.metric !== undefined ? { metric: r.metric } : {}), origin: 'file' });
     });
     const gw = rawNode.gateway;
     if (gw !== undefined) {
@@ -466,7 +475,9 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
       }
     }
   }
-  if ((raw.routing ?? 'auto') === 'auto') computeAutoRoutes(nodes, segments);
+  // With problems already found the result is discarded, so the (quadratic) route computation is skipped.
+  if ((raw.routing ?? 'auto') === 'auto' && !P.list.length && !computeAutoRoutes(nodes, segments))
+    P.add(['routing'], 'E_TOO_MANY_ROUTES', `auto routing needs more than ${LIMITS.routes} routes; the limit is ${LIMITS.routes}`, 'use routing: none (and routes: or a routing daemon), or split the lab');
 
   if (P.list.length) return { problems: P.list };
   return {
@@ -485,14 +496,22 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
  * routers get a route to every segment they are not on, via the first hop of a shortest path (fewest routers,
  * ties broken by segment and member order, so the result is deterministic); hosts get a default route via the
  * first router on their first segment that has one, unless the file gives a gateway.
+ * Routers × segments grows quadratically (ring,5000 would need 10^8 routes), so this stops and returns false once
+ * more than LIMITS.routes are needed; true when every route was added.
  */
-export function computeAutoRoutes(nodes: ResolvedNode[], segments: Segment[]): void {
+export function computeAutoRoutes(nodes: ResolvedNode[], segments: Segment[]): boolean {
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const routersOn = segments.map((s) => s.members.filter((m) => byName.get(m.node)!.kind === 'router'));
   const addrOn = (node: ResolvedNode, seg: number, fam: Family): Cidr | undefined => {
     const i = node.interfaces.find((x) => x.segment === seg);
     return fam === 4 ? i?.ipv4[0] : i?.ipv6[0];
   };
+  // The same few strings are formatted for every router: format each subnet and next hop once.
+  const text = new Map<Cidr, string>();
+  const cidrText = (c: Cidr) => text.get(c) ?? (text.set(c, formatCidr(c)), text.get(c)!);
+  const addrText = new Map<Cidr, string>();
+  const viaText = (c: Cidr) => addrText.get(c) ?? (addrText.set(c, formatAddress(c.family, c.address)), addrText.get(c)!);
+  let count = 0;
   for (const node of nodes) {
     if (node.kind !== 'router') continue;
     const own = new Set(node.interfaces.map((i) => i.segment));
@@ -524,9 +543,11 @@ export function computeAutoRoutes(nodes: ResolvedNode[], segments: Segment[]): v
         const net = fam === 4 ? segments[seg].ipv4 : segments[seg].ipv6;
         const via = addrOn(hop.router, hop.via, fam);
         if (!net || !via) continue;
-        node.routes.push({ family: fam, to: formatCidr(net), via: formatAddress(fam, via.address), origin: 'auto' });
+        node.routes.push({ family: fam, to: cidrText(net), via: viaText(via), origin: 'auto' });
+        count++;
       }
     }
+    if (count > LIMITS.routes) return false;
   }
   for (const node of nodes) {
     if (node.kind !== 'host') continue;
@@ -541,6 +562,7 @@ export function computeAutoRoutes(nodes: ResolvedNode[], segments: Segment[]): v
       }
     }
   }
+  return true;
 }
 
 export type { ResolvedRoute };

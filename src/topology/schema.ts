@@ -54,14 +54,26 @@ function distance(a: string, b: string): number {
 export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const limit = Math.max(2, Math.floor(word.length / 3));
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip the O(n·m) table for a 1 MB key.
+    if (Math.abs(word.length - c.length) > limit) continue;
     const dd = distance(word.toLowerCase(), c.toLowerCase());
     if (dd < bestD) {
       bestD = dd;
       best = c;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestD <= limit ? best : undefined;
+}
+
+/** JSON for a message; never throws (YAML aliases can make a value circular). */
+function show(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return Array.isArray(v) ? '[…]' : '{…}';
+  }
 }
 
 const SPECIFIC = new Set(['additionalProperties', 'required', 'enum', 'pattern', 'const', 'minimum', 'maximum',
@@ -75,19 +87,24 @@ function describe(e: ErrorObject): string | undefined {
 /** Convert ajv's errors to problems: one per place, the most specific reason, the schema's own description as the fix. */
 export function ajvErrorsToProblems(errors: ErrorObject[], locate: LocateFn, codePrefix = 'E_SCHEMA'): Problem[] {
   const groups = new Map<string, ErrorObject[]>();
+  // ajv 8 puts the offending key of a propertyNames error on the error itself, not in params.
+  const propertyNameOf = (e: ErrorObject) => (e as { propertyName?: string }).propertyName ?? (e.params as { propertyName?: string }).propertyName;
   for (const e of errors) {
     // propertyNames errors point at the key itself.
-    const key = e.keyword === 'propertyNames' || (e.params as { propertyName?: string }).propertyName !== undefined
-      ? `${e.instancePath}/${(e.params as { propertyName?: string }).propertyName ?? ''}`
+    const key = e.keyword === 'propertyNames' || propertyNameOf(e) !== undefined
+      ? `${e.instancePath}/${propertyNameOf(e) ?? ''}`
       : e.instancePath;
     const list = groups.get(key) ?? [];
     list.push(e);
     groups.set(key, list);
   }
-  const keys = [...groups.keys()];
+  // Every key that has a deeper key below it (`k` starts with `key + '/'`); a Set rather than comparing each pair
+  // of keys, which took minutes for a 1,000,000-item list of wrong values.
+  const hasDeeper = new Set<string>();
+  for (const k of groups.keys()) for (let i = k.indexOf('/'); i !== -1; i = k.indexOf('/', i + 1)) hasDeeper.add(k.slice(0, i));
   const problems: Problem[] = [];
   for (const [key, list] of groups) {
-    const deeper = keys.some((k) => k !== key && k.startsWith(key + '/'));
+    const deeper = hasDeeper.has(key);
     const specific = list.filter((e) => SPECIFIC.has(e.keyword) && e.keyword !== 'type');
     let chosen: ErrorObject[];
     if (specific.length) chosen = specific;
@@ -119,27 +136,29 @@ export function ajvErrorsToProblems(errors: ErrorObject[], locate: LocateFn, cod
         case 'enum': {
           const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
           const guess = typeof e.data === 'string' ? closest(e.data, allowed.map(String)) : undefined;
-          message = `${JSON.stringify(e.data)} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
+          message = `${show(e.data)} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
           hint = guess ? `did you mean '${guess}'?` : hint;
           break;
         }
         case 'pattern':
-          message = `${JSON.stringify(e.data)} is not in the expected form`;
+          message = `${show(e.data)} is not in the expected form`;
           hint = hint ?? `it must match ${(e.params as { pattern: string }).pattern}`;
           break;
         case 'propertyNames':
           continue; // reported by the nested pattern error on the key
         case 'type':
-          message = `${JSON.stringify(e.data)?.slice(0, 60)} ${e.message ?? 'has the wrong type'}`;
+          message = `${show(e.data)?.slice(0, 60)} ${e.message ?? 'has the wrong type'}`;
           break;
         default:
           message = `${e.message ?? 'is invalid'}`;
       }
-      if ((e.params as { propertyName?: string }).propertyName !== undefined) {
-        const name = (e.params as { propertyName: string }).propertyName;
+      if (propertyNameOf(e) !== undefined) {
+        const name = propertyNameOf(e)!;
         probPath = [...path, name];
         message = `name '${name}' is not allowed`;
-        hint = 'names use letters, digits, "_" and "-", start with a letter or digit, and have at most 32 characters';
+        hint = path.length === 1 && path[0] === 'nodes'
+          ? 'names use letters, digits, "_" and "-", start with a letter or digit, and have at most 32 characters'
+          : `it must match ${(e.params as { pattern?: string }).pattern ?? 'the allowed form'}`;
       }
       const dedupe = `${formatDocPath(probPath)}|${message}`;
       if (seen.has(dedupe)) continue;
