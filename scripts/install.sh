@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 # command → Debian package
 declare -A PKG=(
   [ip]=iproute2 [tc]=iproute2 [ping]=iputils-ping [iperf3]=iperf3 [tcpdump]=tcpdump
-  [sysctl]=procps [pgrep]=procps [linux]=user-mode-linux [insmod]=kmod [nft]=nftables [xmllint]=libxml2-utils
+  [sysctl]=procps [pgrep]=procps [linux]=user-mode-linux [insmod]=kmod [nft]=nftables [xmllint]=libxml2-utils [chromium]=chromium [fc-list]=fontconfig
   [node]=nodejs [npm]=npm
 )
 missing=()
 for cmd in "${!PKG[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || PATH="$PATH:/sbin:/usr/sbin" command -v "$cmd" >/dev/null 2>&1 || missing+=("${PKG[$cmd]}")
 done
+# Fonts for the headless-browser check of HTML reports (text renders as boxes without any).
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "${#missing[@]}" -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   echo "installing: ${missing[*]}"

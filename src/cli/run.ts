@@ -13,7 +13,7 @@ import { requireRoot } from '../api/index.js';
 type Argv = Record<string, unknown>;
 
 interface ReportTarget {
-  format: 'json' | 'junit' | 'tap';
+  format: 'json' | 'junit' | 'tap' | 'html';
   path?: string;
 }
 
@@ -21,10 +21,10 @@ export function parseReports(values: string[]): ReportTarget[] {
   return values.map((v) => {
     const [format, ...rest] = v.split('=');
     const path = rest.join('=') || undefined;
-    if (!['json', 'junit', 'tap'].includes(format))
-      throw new NslabError('E_USAGE', `unknown report format '${format}'`, { exitCode: 1, hint: '--report json=FILE, --report junit=FILE, --report tap[=FILE]' });
-    if ((format === 'json' || format === 'junit') && !path)
-      throw new NslabError('E_USAGE', `--report ${format} needs a destination: --report ${format}=FILE`, { exitCode: 1 });
+    if (!['json', 'junit', 'tap', 'html'].includes(format))
+      throw new NslabError('E_USAGE', `unknown report format '${format}'`, { exitCode: 1, hint: '--report json=FILE, --report junit=FILE, --report tap[=FILE], --report html=DIR' });
+    if (format !== 'tap' && !path)
+      throw new NslabError('E_USAGE', `--report ${format} needs a destination: --report ${format}=${format === 'html' ? 'DIR' : 'FILE'}`, { exitCode: 1 });
     return { format: format as ReportTarget['format'], path };
   });
 }
@@ -44,6 +44,8 @@ export async function run(argv: Argv): Promise<number> {
   // With TAP on stdout, the human lines go to stderr so the TAP stream stays parseable.
   const human = (s: string) => (tapToStdout ? process.stderr : process.stdout).write(s);
   const color = !process.env.NO_COLOR && !process.env.CI && !!(tapToStdout ? process.stderr.isTTY : process.stdout.isTTY);
+  // Drawn before the run: impair steps change the topology in place, and the picture should show the file's lab.
+  const pictures = reports.some((r) => r.format === 'html') ? await (await import('./html.js')).topologyPictures(scenarios) : {};
   const sig = abortOnSignals();
   const results: ScenarioResult[] = [];
   try {
@@ -60,6 +62,7 @@ export async function run(argv: Argv): Promise<number> {
     if (r.format === 'json') write(r.path!, toJsonReport(results));
     else if (r.format === 'junit') write(r.path!, toJUnit(results));
     else if (r.format === 'tap') r.path ? write(r.path, toTap(results)) : process.stdout.write(toTap(results));
+    else (await import('./html.js')).writeHtmlReport(r.path!, results, pictures);
   }
   if (results.length < scenarios.length || results.some((r) => r.status === 'error')) return 2;
   return results.some((r) => r.status === 'fail') ? 1 : 0;

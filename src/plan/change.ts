@@ -49,8 +49,11 @@ export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: 'u
       for (const r of node.routes) {
         const via = r.via ? parseAddress(r.via) : undefined;
         const onThisLink = r.dev === end.ifname || (via && [...iface.ipv4, ...iface.ipv6].some((c) => contains(c, via.family, via.address)));
+        // `dev IF onlink`: right after `link set up` the connected prefix may not be back yet (IPv6 re-adds it
+        // asynchronously, and the peer's carrier may still be coming), and the next hop is on this link by
+        // construction, so the kernel need not look for it.
         if (onThisLink)
-          restore.push({ kind: 'route.add', tool: 'ip', netns: node.netns, args: routeArgs('replace', r), subject: `node ${node.name} route ${r.to}`, undo: 'netns' });
+          restore.push({ kind: 'route.add', tool: 'ip', netns: node.netns, args: [...routeArgs('replace', { ...r, dev: end.ifname }), 'onlink'], subject: `node ${node.name} route ${r.to}`, undo: 'netns' });
       }
     }
   const states = [a, b].map((x) => ({

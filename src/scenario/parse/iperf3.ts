@@ -90,7 +90,7 @@ const ERROR_HINTS: [RegExp, string][] = [
   // Before the control-socket rule: "unable to send control message: Network is unreachable" is a routing problem.
   [
     /no route to host|network is unreachable|connection timed out/i,
-    "the client cannot reach the server: check addressing and routes between the two nodes (nslab show), and any fault step that cut the link",
+    "the client cannot reach the server: check addressing and routes between the two nodes (nslab up --dry-run FILE prints them; nslab exec LAB NODE -- ip route shows them live), and any fault step that cut the link",
   ],
   [
     /control socket has closed unexpectedly|unable to (?:receive|send) control message/i,

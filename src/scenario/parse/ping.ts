@@ -141,7 +141,7 @@ export function parsePing(text: string): PingResult {
       hint: /unknown host|Name or service not known|Temporary failure in name resolution|Address family for hostname/i.test(first)
         ? 'the target name does not resolve inside the namespace; use an address or a node name nslab knows'
         : /Network is unreachable|No route/i.test(first)
-          ? "the source namespace has no route to the target; check the lab's addressing and routes (nslab show)"
+          ? "the source namespace has no route to the target; check the lab's addressing and routes (nslab up --dry-run FILE prints them; nslab exec LAB NODE -- ip route shows them live)"
           : 'pass the complete stdout of iputils ping, including the "--- ... ping statistics ---" block',
       exitCode: 1,
       details: { firstLine: first },
