@@ -48,8 +48,14 @@ function nodeConfigOps(node: ResolvedNode): Operation[] {
     // (2 s, i.e. 200 centiseconds) rather than the 15 s default, so the lab converges in ~4 s (listening+learning).
     const stp = node.stp ? ['stp_state', '1', 'forward_delay', '200'] : ['stp_state', '0'];
     ops.push(inNetns(node.netns, 'link.add', ['link', 'add', 'name', SWITCH_BRIDGE_NAME, 'type', 'bridge', ...stp], subject));
-    for (const i of node.interfaces)
+    // A switch has no addresses: without addrgenmode none every port and the bridge would get a link-local address,
+    // run duplicate address detection and join multicast groups — kernel work (and MLD traffic on the LAN) that a
+    // Linux bridge used as a switch does not need.
+    ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', SWITCH_BRIDGE_NAME, 'addrgenmode', 'none'], subject));
+    for (const i of node.interfaces) {
+      ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, 'addrgenmode', 'none'], `${subject} port ${i.name}`));
       ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, 'master', SWITCH_BRIDGE_NAME, 'up'], `${subject} port ${i.name}`));
+    }
     ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', SWITCH_BRIDGE_NAME, 'up'], subject));
     return ops;
   }

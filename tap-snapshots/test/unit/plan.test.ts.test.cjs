@@ -6,7 +6,7 @@
  */
 'use strict'
 exports[`test/unit/plan.test.ts > TAP > plan for dumbbell.yaml > commands 1`] = `
-# plan for lab 'dumbbell': 8 namespaces, 95 operations
+# plan for lab 'dumbbell': 8 namespaces, 103 operations
 
 # stage namespaces (8)
 ip netns add nslab-dumbbell-s1
@@ -27,21 +27,29 @@ ip link add name eth1 netns nslab-dumbbell-r2 type veth peer name eth0 netns nsl
 ip link add name eth0 netns nslab-dumbbell-h3 type veth peer name eth1 netns nslab-dumbbell-s2
 ip link add name eth0 netns nslab-dumbbell-h4 type veth peer name eth2 netns nslab-dumbbell-s2
 
-# stage configure (74)
+# stage configure (82)
 ip netns exec nslab-dumbbell-r1 sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nslab-dumbbell-r1 sysctl -qw net.ipv6.conf.all.forwarding=1
 ip netns exec nslab-dumbbell-r2 sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nslab-dumbbell-r2 sysctl -qw net.ipv6.conf.all.forwarding=1
 ip -n nslab-dumbbell-s1 link set dev lo up
 ip -n nslab-dumbbell-s1 link add name br0 type bridge stp_state 0
+ip -n nslab-dumbbell-s1 link set dev br0 addrgenmode none
+ip -n nslab-dumbbell-s1 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-s1 link set dev eth0 master br0 up
+ip -n nslab-dumbbell-s1 link set dev eth1 addrgenmode none
 ip -n nslab-dumbbell-s1 link set dev eth1 master br0 up
+ip -n nslab-dumbbell-s1 link set dev eth2 addrgenmode none
 ip -n nslab-dumbbell-s1 link set dev eth2 master br0 up
 ip -n nslab-dumbbell-s1 link set dev br0 up
 ip -n nslab-dumbbell-s2 link set dev lo up
 ip -n nslab-dumbbell-s2 link add name br0 type bridge stp_state 0
+ip -n nslab-dumbbell-s2 link set dev br0 addrgenmode none
+ip -n nslab-dumbbell-s2 link set dev eth0 addrgenmode none
 ip -n nslab-dumbbell-s2 link set dev eth0 master br0 up
+ip -n nslab-dumbbell-s2 link set dev eth1 addrgenmode none
 ip -n nslab-dumbbell-s2 link set dev eth1 master br0 up
+ip -n nslab-dumbbell-s2 link set dev eth2 addrgenmode none
 ip -n nslab-dumbbell-s2 link set dev eth2 master br0 up
 ip -n nslab-dumbbell-s2 link set dev br0 up
 ip -n nslab-dumbbell-r1 link set dev lo up
@@ -114,7 +122,7 @@ tc -n nslab-dumbbell-r2 class replace dev eth0 parent 1: classid 1:1 htb rate 10
 `
 
 exports[`test/unit/plan.test.ts > TAP > plan for lan-router-lan.yaml > commands 1`] = `
-# plan for lab 'lrl': 7 namespaces, 70 operations
+# plan for lab 'lrl': 7 namespaces, 78 operations
 
 # stage namespaces (7)
 ip netns add nslab-lrl-r1
@@ -133,7 +141,7 @@ ip link add name eth1 netns nslab-lrl-r1 type veth peer name eth0 netns nslab-lr
 ip link add name eth0 netns nslab-lrl-h3 type veth peer name eth1 netns nslab-lrl-s2
 ip link add name eth0 netns nslab-lrl-h4 type veth peer name eth2 netns nslab-lrl-s2
 
-# stage configure (57)
+# stage configure (65)
 ip netns exec nslab-lrl-r1 sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nslab-lrl-r1 sysctl -qw net.ipv6.conf.all.forwarding=1
 ip -n nslab-lrl-r1 link set dev lo up
@@ -149,14 +157,22 @@ ip -n nslab-lrl-r1 addr add 10.10.1.1/24 dev eth1
 ip -n nslab-lrl-r1 addr add fd00:10:0:1::1/64 dev eth1 nodad
 ip -n nslab-lrl-s1 link set dev lo up
 ip -n nslab-lrl-s1 link add name br0 type bridge stp_state 0
+ip -n nslab-lrl-s1 link set dev br0 addrgenmode none
+ip -n nslab-lrl-s1 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-s1 link set dev eth0 master br0 up
+ip -n nslab-lrl-s1 link set dev eth1 addrgenmode none
 ip -n nslab-lrl-s1 link set dev eth1 master br0 up
+ip -n nslab-lrl-s1 link set dev eth2 addrgenmode none
 ip -n nslab-lrl-s1 link set dev eth2 master br0 up
 ip -n nslab-lrl-s1 link set dev br0 up
 ip -n nslab-lrl-s2 link set dev lo up
 ip -n nslab-lrl-s2 link add name br0 type bridge stp_state 0
+ip -n nslab-lrl-s2 link set dev br0 addrgenmode none
+ip -n nslab-lrl-s2 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-s2 link set dev eth0 master br0 up
+ip -n nslab-lrl-s2 link set dev eth1 addrgenmode none
 ip -n nslab-lrl-s2 link set dev eth1 master br0 up
+ip -n nslab-lrl-s2 link set dev eth2 addrgenmode none
 ip -n nslab-lrl-s2 link set dev eth2 master br0 up
 ip -n nslab-lrl-s2 link set dev br0 up
 ip -n nslab-lrl-h1 link set dev lo up
@@ -282,7 +298,7 @@ ip -n nslab-chain-h2 route add ::/0 via fd00:20:0:1::1
 `
 
 exports[`test/unit/plan.test.ts > TAP > plan for star.yaml > commands 1`] = `
-# plan for lab 'star': 5 namespaces, 40 operations
+# plan for lab 'star': 5 namespaces, 45 operations
 
 # stage namespaces (5)
 ip netns add nslab-star-s1
@@ -297,12 +313,17 @@ ip link add name eth0 netns nslab-star-h2 type veth peer name eth1 netns nslab-s
 ip link add name eth0 netns nslab-star-h3 type veth peer name eth2 netns nslab-star-s1
 ip link add name eth0 netns nslab-star-h4 type veth peer name eth3 netns nslab-star-s1
 
-# stage configure (31)
+# stage configure (36)
 ip -n nslab-star-s1 link set dev lo up
 ip -n nslab-star-s1 link add name br0 type bridge stp_state 0
+ip -n nslab-star-s1 link set dev br0 addrgenmode none
+ip -n nslab-star-s1 link set dev eth0 addrgenmode none
 ip -n nslab-star-s1 link set dev eth0 master br0 up
+ip -n nslab-star-s1 link set dev eth1 addrgenmode none
 ip -n nslab-star-s1 link set dev eth1 master br0 up
+ip -n nslab-star-s1 link set dev eth2 addrgenmode none
 ip -n nslab-star-s1 link set dev eth2 master br0 up
+ip -n nslab-star-s1 link set dev eth3 addrgenmode none
 ip -n nslab-star-s1 link set dev eth3 master br0 up
 ip -n nslab-star-s1 link set dev br0 up
 ip -n nslab-star-h1 link set dev lo up
