@@ -4,7 +4,7 @@
 
 import { availableParallelism } from 'node:os';
 import { NslabError, renderOperation, type Journal, type Operation, type Plan, type Stage } from '../model/index.js';
-import { netnsInode, procStartTime, type Runner, type StateStore } from '../sys/index.js';
+import { netnsInode, OWNER_ENV, procStartTime, renderCommand, type Runner, type StateStore } from '../sys/index.js';
 import { groupJobs, runBatches } from './batch.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
@@ -15,6 +15,8 @@ export interface ApplyDeps {
   /** Parallel scripts for per-namespace batches; defaults to the number of cores. */
   workers?: number;
   timeoutMs?: number;
+  /** Per-command timeout of the exec stage (default: timeoutMs, else EXEC_TIMEOUT_MS). */
+  execTimeoutMs?: number;
   onProgress?: Progress;
   /** Reads a new namespace's inode (tests stand in for /run/netns). */
   netnsInode?: (name: string) => number | undefined;
@@ -33,13 +35,21 @@ function opFailed(stage: string, op: Operation, command: string, stderr: string)
   });
 }
 
+/** How long after its timeout a node command may still hold its output pipes before we stop waiting for it. */
+const EXEC_GRACE_MS = 2_000;
+
+function interrupted(where: string): NslabError {
+  return new NslabError('E_INTERRUPTED', `interrupted ${where}`, { exitCode: 2, hint: 'the partly built lab was rolled back' });
+}
+
 async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps): Promise<void> {
-  const timeoutMs = deps.timeoutMs ?? EXEC_TIMEOUT_MS;
+  const tag = { [OWNER_ENV]: journal.lab };
+  const timeoutMs = deps.execTimeoutMs ?? deps.timeoutMs ?? EXEC_TIMEOUT_MS;
   if (stage.name === 'start') {
     stage.ops.forEach((op, i) => {
       const node = op.subject.split(' ')[1];
       const pid = deps.runner.spawnDetached('ip', ['netns', 'exec', op.netns!, ...op.args], {
-        env: op.env,
+        env: { ...op.env, ...tag },
         logFile: deps.store.logPath(journal.lab, `${node}.start${i}.log`),
       });
       journal.processes.push({ node, pid, startTime: procStartTime(pid) ?? '', argv: op.args });
@@ -51,17 +61,49 @@ async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps):
   for (const op of stage.ops) byNode.set(op.netns!, [...(byNode.get(op.netns!) ?? []), op]);
   const queues = [...byNode.values()];
   let failure: NslabError | undefined;
+  // The runner kills a command's process group at its timeout, but waits for the output pipes to close: a
+  // grandchild in its own session (`setsid daemon &`) keeps them open and the wait would outlast any timeout. So the
+  // wait is bounded here too, and a Ctrl-C stops it at once; whatever still runs lives in the lab's namespace, and
+  // the rollback kills it there (which also closes the pipes and settles the abandoned wait).
+  let failed: () => void = () => undefined;
+  const stop = new Promise<'aborted' | 'failed'>((resolve) => {
+    failed = () => resolve('failed');
+    if (deps.signal?.aborted) resolve('aborted');
+    deps.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  // The first failure is the one reported; it also stops the other nodes' waits (the rollback kills their commands).
+  const fail = (e: NslabError) => {
+    failure ??= e;
+    failed();
+  };
+  const timers: NodeJS.Timeout[] = [];
   const worker = async () => {
     for (let q = queues.shift(); q && !failure; q = queues.shift())
       for (const op of q) {
-        const r = await deps.runner.run('ip', ['netns', 'exec', op.netns!, ...op.args], { env: op.env, timeoutMs });
+        const deadline = new Promise<'deadline'>((resolve) => timers.push(setTimeout(() => resolve('deadline'), timeoutMs + EXEC_GRACE_MS)));
+        const run = deps.runner.run('ip', ['netns', 'exec', op.netns!, ...op.args], { env: { ...op.env, ...tag }, timeoutMs });
+        run.catch(() => undefined); // an abandoned wait must not end as an unhandled rejection
+        const r = await Promise.race([run, deadline, stop]);
+        if (r === 'failed') return;
+        if (r === 'aborted') {
+          fail(interrupted(`during stage ${stage.name} (${op.subject})`));
+          return;
+        }
+        if (r === 'deadline') {
+          fail(opFailed(stage.name, op, renderCommand('ip', ['netns', 'exec', op.netns!, ...op.args]), `timed out after ${timeoutMs} ms (still holding its output ${EXEC_GRACE_MS} ms later)`));
+          return;
+        }
         if (r.exitCode !== 0) {
-          failure = opFailed(stage.name, op, r.command, r.timedOut ? `timed out after ${timeoutMs} ms` : `exit ${r.exitCode}: ${r.stderr.trim() || r.stdout.trim()}`);
+          fail(opFailed(stage.name, op, r.command, r.timedOut ? `timed out after ${timeoutMs} ms` : `exit ${r.exitCode}: ${r.stderr.trim() || r.stdout.trim()}`));
           return;
         }
       }
   };
-  await Promise.all(Array.from({ length: Math.max(1, deps.workers ?? availableParallelism()) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, deps.workers ?? availableParallelism()) }, worker));
+  } finally {
+    timers.forEach(clearTimeout);
+  }
   if (failure) throw failure;
 }
 
@@ -70,8 +112,7 @@ export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): 
   const total = plan.stages.reduce((n, s) => n + s.ops.length, 0);
   let done = 0;
   for (const stage of plan.stages) {
-    if (deps.signal?.aborted)
-      throw new NslabError('E_INTERRUPTED', `interrupted before stage ${stage.name}`, { exitCode: 2, hint: 'the partly built lab was rolled back' });
+    if (deps.signal?.aborted) throw interrupted(`before stage ${stage.name}`);
     const entry = { name: stage.name, state: 'intent' as const, ops: stage.ops.length };
     journal.stages.push(entry);
     deps.store.write(journal);
@@ -85,7 +126,7 @@ export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): 
         throw e;
       }
     } else {
-      const outcome = await runBatches(deps.runner, groupJobs(stage.ops), workers, deps.timeoutMs ?? STAGE_TIMEOUT_MS);
+      const outcome = await runBatches(deps.runner, groupJobs(stage.ops), workers, deps.timeoutMs ?? STAGE_TIMEOUT_MS, { [OWNER_ENV]: journal.lab });
       if (stage.name === 'namespaces') {
         // Record each namespace's identity as soon as it exists: teardown deletes only these inodes.
         const created = new Set(outcome.applied.map((o) => o.args[2]));
@@ -101,5 +142,11 @@ export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): 
     done += stage.ops.length;
     deps.store.write(journal);
   }
+  // A signal during the last stages would otherwise go unnoticed: the start stage never yields to the event loop,
+  // so a SIGINT that arrived during it is only dispatched later, after "up" (the CLI then says "rolling back" and
+  // leaves the lab up). Let pending signal handlers run, then look.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  if (deps.signal?.aborted) throw interrupted('at the end of the build');
   deps.onProgress?.('done', total, total);
 }

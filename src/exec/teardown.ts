@@ -4,7 +4,7 @@
 // touched: a recorded inode must match; "already gone" counts as success; every failure is reported at the end.
 
 import { NslabError, type Journal } from '../model/index.js';
-import { killAll, listNetns, netnsInode, pidsByNetnsInode, type Runner, type StateStore } from '../sys/index.js';
+import { killAll, listNetns, netnsInode, pidsByNetnsInode, pidsTagged, waitExited, type Runner, type StateStore } from '../sys/index.js';
 
 /** The host-side look-ups teardown needs; injected so tests can stand in for /run/netns and /proc. */
 export interface HostView {
@@ -12,9 +12,28 @@ export interface HostView {
   netnsInode(name: string): number | undefined;
   pidsByNetnsInode(inodes: Set<number>): Map<number, number[]>;
   killAll(pids: number[]): number;
+  /** Processes carrying the lab's OWNER_ENV tag, wherever they are. */
+  pidsTagged?(lab: string): number[];
+  waitExited?(pids: number[], timeoutMs: number): Promise<void>;
 }
 
-export const realHost: HostView = { listNetns, netnsInode, pidsByNetnsInode, killAll };
+export const realHost: HostView = { listNetns, netnsInode, pidsByNetnsInode, killAll, pidsTagged, waitExited };
+
+/**
+ * SIGKILL the lab's tagged processes and every process in `inodes`, again and again until none is left: a process
+ * may fork (or enter a namespace) between one look and the kill, and a namespace lives on, out of sight, as long as
+ * one process is inside it. Each round waits for the killed to be gone, so nothing acts after we move on.
+ */
+async function stopProcesses(host: HostView, lab: string, inodes: Set<number>): Promise<number> {
+  let killed = 0;
+  for (let round = 0; round < 50; round++) {
+    const pids = [...new Set([...(host.pidsTagged?.(lab) ?? []), ...[...host.pidsByNetnsInode(inodes).values()].flat()])].filter((p) => p !== process.pid);
+    if (!pids.length) break;
+    killed += host.killAll(pids);
+    await host.waitExited?.(pids, 2_000);
+  }
+  return killed;
+}
 
 export interface TeardownReport {
   lab: string;
@@ -51,13 +70,15 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
   } catch {
     /* the state directory may already be gone; teardown goes on */
   }
+  // A dead builder's children may still be at work in the host's namespace (creating namespaces after we list
+  // them, entering one after we scan it): stop them before looking.
+  report.processesKilled = await stopProcesses(host, j.lab, new Set());
   const existing = new Set(host.listNetns());
   const { owned, skipped } = ownedNamespaces(j, existing, host);
   report.namespacesSkipped = skipped;
   // Processes first: a namespace lives on while a process is inside it.
   const inodes = new Set(owned.map((n) => host.netnsInode(n)).filter((i): i is number => i !== undefined));
-  const pids = [...host.pidsByNetnsInode(inodes).values()].flat();
-  report.processesKilled = host.killAll(pids);
+  report.processesKilled += await stopProcesses(host, j.lab, inodes);
   if (owned.length) {
     // -force: keep going past a failing line so one stuck namespace does not strand the rest.
     const r = await deps.runner.run('ip', ['-force', '-batch', '-'], {

@@ -6,6 +6,13 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'n
 
 export const NETNS_DIR = '/run/netns';
 
+/**
+ * Set (to the lab's name) in the environment of every process nslab starts while building a lab, and inherited by
+ * their children: it finds the processes that a namespace scan cannot see, those still in the host's namespace
+ * (a dead builder's `ip -batch` that goes on adding namespaces, a start process not yet inside its namespace).
+ */
+export const OWNER_ENV = 'NSLAB_OWNED_BY';
+
 export function listNetns(): string[] {
   try {
     return readdirSync(NETNS_DIR).sort();
@@ -53,6 +60,47 @@ export function pidsByNetnsInode(inodes: Set<number>): Map<number, number[]> {
     out.set(ino, list);
   }
   return out;
+}
+
+/** Live processes whose environment carries OWNER_ENV=lab (read from /proc/<pid>/environ; needs root). */
+export function pidsTagged(lab: string): number[] {
+  const tag = Buffer.from(`${OWNER_ENV}=${lab}\0`);
+  const out: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let env: Buffer;
+    try {
+      env = readFileSync(`/proc/${e}/environ`);
+    } catch {
+      continue;
+    }
+    const at = env.indexOf(tag);
+    if (at === 0 || (at > 0 && env[at - 1] === 0)) out.push(Number(e));
+  }
+  return out;
+}
+
+/** Wait until every pid has exited (gone, or a zombie), at most `timeoutMs`: SIGKILL takes effect asynchronously. */
+export async function waitExited(pids: number[], timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let left = pids;
+  while (left.length && Date.now() < end) {
+    left = left.filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+    if (left.length) await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot): with the pid, a process's identity. */

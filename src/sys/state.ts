@@ -22,6 +22,7 @@ export class StateStore {
     const dir = this.labDir(lab);
     try {
       mkdirSync(dir, { mode: 0o700 });
+      chmodSync(dir, 0o700); // mkdir's mode passes through the umask; the journal must stay private whatever it is
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
         const j = this.read(lab);
@@ -49,11 +50,31 @@ export class StateStore {
   }
 
   read(lab: string): Journal | undefined {
+    const r = this.inspect(lab);
+    return r.state === 'ok' ? r.journal : undefined;
+  }
+
+  /**
+   * The journal, or why there is none: `missing` (a claim whose builder has not written it yet, or died first) or
+   * `corrupt` (unreadable, not JSON, or not shaped like a journal). The two must not be confused: a corrupt journal
+   * may describe live namespaces, and removing its directory would orphan them for good.
+   */
+  inspect(lab: string): { state: 'ok'; journal: Journal } | { state: 'missing' } | { state: 'corrupt'; reason: string } {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(join(this.labDir(lab), 'journal.json'), 'utf8')) as Journal;
-    } catch {
-      return undefined;
+      text = readFileSync(join(this.labDir(lab), 'journal.json'), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
+      return { state: 'corrupt', reason: (e as Error).message };
     }
+    let j: unknown;
+    try {
+      j = JSON.parse(text);
+    } catch (e) {
+      return { state: 'corrupt', reason: `not JSON (${(e as Error).message})` };
+    }
+    const problem = journalShapeProblem(j, lab);
+    return problem ? { state: 'corrupt', reason: problem } : { state: 'ok', journal: j as Journal };
   }
 
   /** Lab names that have a directory, journal or not (a directory without a journal is a claim that died early). */
@@ -83,4 +104,18 @@ export class StateStore {
       /* not empty, or already gone */
     }
   }
+}
+
+/** Enough of a journal's shape to tear down from it without a TypeError: undefined when it is usable. */
+function journalShapeProblem(j: unknown, lab: string): string | undefined {
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) return 'not a JSON object';
+  const o = j as Record<string, unknown>;
+  if (o.lab !== lab) return `names lab ${JSON.stringify(o.lab)}, not '${lab}'`;
+  if (typeof o.status !== 'string') return 'no status';
+  if (!Array.isArray(o.netns) || !o.netns.every((n) => typeof n === 'object' && n !== null && typeof (n as { name?: unknown }).name === 'string'))
+    return 'no list of namespaces';
+  if (!Array.isArray(o.stages)) return 'no list of stages';
+  if (!Array.isArray(o.processes) || !Array.isArray(o.changes)) return 'no list of processes or changes';
+  if (typeof o.ownerPid !== 'number') return 'no owner pid';
+  return undefined;
 }

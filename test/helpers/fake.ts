@@ -59,6 +59,10 @@ export class FakeKernel implements Runner {
     this.commands.push([file, ...args].join(' '));
     const res = (exitCode: number, stdout = '', stderr = ''): RunResult => ({ command: [file, ...args].join(' '), exitCode, stdout, stderr, durationMs: 0, timedOut: false });
     const input = opts.input ?? '';
+    if (file === 'nsenter' && (args[1] === 'ip' || args[1] === 'tc') && args.includes('-batch')) {
+      const r = this.batch(args[0].replace('--net=/run/netns/', ''), input.split('\n').filter(Boolean), false);
+      return res(r.ok ? 0 : 1, '', r.stderr);
+    }
     if ((file === 'ip' || file === 'tc') && args.includes('-batch')) {
       const ns = args[0] === '-n' ? args[1] : null;
       const r = this.batch(ns, input.split('\n').filter(Boolean), args.includes('-force'));
@@ -72,12 +76,12 @@ export class FakeKernel implements Runner {
       let job = 0;
       for (let i = 0; i < lines.length; i++) {
         const l = lines[i];
-        const hd = /^(ip|tc) -n (\S+) -batch - <<'NSLAB_EOF'$/.exec(l);
-        const sc = /^ip netns exec (\S+) sysctl -qw (.*)$/.exec(l);
+        const hd = /^nsenter --net=\/run\/netns\/(\S+) (ip|tc) -batch - <<'NSLAB_EOF'$/.exec(l);
+        const sc = /^nsenter --net=\/run\/netns\/(\S+) sysctl -qw (.*)$/.exec(l);
         if (hd) {
           const body: string[] = [];
           for (i++; lines[i] !== 'NSLAB_EOF'; i++) body.push(lines[i]);
-          const r = this.batch(hd[2], body, false);
+          const r = this.batch(hd[1], body, false);
           stderr += r.stderr;
           if (!r.ok) return res(3, stdout, stderr + `@@nslab-fail ${job}\n`);
           stdout += `@@nslab-done ${job++}\n`;
