@@ -134,10 +134,18 @@ export function directionOps(target: ShapeTarget, next: Impairment, current: Imp
 }
 
 /**
- * GSO/TSO build up to 64 KB super-packets that netem and htb would see as one packet: one "lost" packet would be
- * ~45 MTU segments, and htb would release bursts. gso_max_segs 1 makes the stack send MTU-sized packets on shaped
- * interfaces (set with ip, no ethtool process). veth has GRO off by default, so receivers see packets as sent.
+ * GSO/TSO build up to 64 KB super-packets that netem sees as one packet: one "lost", duplicated, corrupted or
+ * reordered packet would be ~45 MTU segments at once, and jitter would move them together. gso_max_segs 1 makes
+ * the stack send MTU-sized packets (set with ip, no ethtool process). veth has GRO off by default, so receivers
+ * see packets as sent. Rate and a fixed delay are left with GSO on purpose: htb charges a GSO packet for every
+ * segment's headers (qdisc_pkt_len), a fixed delay is the same for every segment, and per-packet processing costs
+ * CPU that fast links need (measured on this machine: a 1gbit htb link reached 260 Mbit/s with gso_max_segs 1
+ * under load; under user-mode Linux 100mbit over 100 ms fell to 65 Mbit/s).
  */
+export function needsPerPacketFidelity(i: Impairment): boolean {
+  return i.loss !== undefined || i.duplicatePct !== undefined || i.reorderPct !== undefined || i.corruptPct !== undefined || i.jitterMs !== undefined;
+}
+
 export function offloadOps(target: ShapeTarget): Operation[] {
   return [{ kind: 'link.set', tool: 'ip', netns: target.netns, args: ['link', 'set', 'dev', target.ifname, 'gso_max_segs', '1'], subject: target.subject, undo: 'netns' }];
 }
@@ -149,10 +157,11 @@ export function shapingOps(t: ResolvedTopology): Operation[] {
   for (const l of t.links) {
     const impaired = Object.keys(l.aToB).length > 0 || Object.keys(l.bToA).length > 0;
     if (!impaired) continue;
+    const perPacket = needsPerPacketFidelity(l.aToB) || needsPerPacketFidelity(l.bToA);
     const subject = `link ${l.a.node}:${l.a.ifname} <-> ${l.b.node}:${l.b.ifname}`;
     for (const [end, imp] of [[l.a, l.aToB], [l.b, l.bToA]] as const) {
       const target = { netns: netnsOf.get(end.node)!, ifname: end.ifname, mtu: l.mtu, subject: `${subject} (from ${end.node})` };
-      ops.push(...offloadOps(target), ...directionOps(target, imp));
+      ops.push(...(perPacket ? offloadOps(target) : []), ...directionOps(target, imp));
     }
   }
   return ops;

@@ -162,6 +162,12 @@ export class ExecaRunner implements Runner {
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(sub.pid);
+      // A grandchild that made its own session (setsid) escapes the group kill and may hold our pipes open: stop
+      // waiting for them shortly after the kill, or the timeout would last as long as that grandchild.
+      setTimeout(() => {
+        sub.stdout?.destroy();
+        sub.stderr?.destroy();
+      }, 200).unref();
     }, timeoutMs);
     const r = await sub;
     clearTimeout(timer);
