@@ -85,7 +85,7 @@ t.test('dumbbell: addresses, routes, bridges, forwarding and the exact tc comman
   t.ok(s1.exec!.includes('ip link add name br0 type bridge stp_state 0'), 'the switch is a bridge inside its container');
   t.ok(s1.exec!.includes('ip link set dev eth1 master br0 up'));
   t.notOk(s1.exec!.some((c) => c.includes('addr add')), 'switch ports carry no address');
-  t.ok(r1.exec!.includes('tc class replace dev eth2 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514'), 'r1 eth1 (bottleneck) is eth2 here');
+  t.ok(r1.exec!.includes('tc class replace dev eth2 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028'), 'r1 eth1 (bottleneck) is eth2 here');
   t.ok(r2.exec!.includes('tc qdisc replace dev eth1 root handle 1: htb default 1'));
   t.notOk(h1.exec!.some((c) => c.startsWith('tc ')), 'unshaped links get no qdisc');
   t.notOk(Object.values(doc.topology.nodes).some((n) => n.exec?.some((c) => c.includes(' -n ') || c.includes('netns'))), 'no namespace options inside containers');
@@ -97,7 +97,7 @@ t.test('dumbbell: addresses, routes, bridges, forwarding and the exact tc comman
     const expected = renderOperation(op).replace(` -n ${op.netns}`, '').replace(/dev eth(\d+)/, (_, n) => `dev eth${Number(n) + 1}`);
     t.ok(doc.topology.nodes[node.name].exec!.includes(expected), `${node.name}: ${expected}`);
   }
-  t.match(toContainerlabYaml(lab), "tc class replace dev eth2 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514", 'one line in the YAML');
+  t.match(toContainerlabYaml(lab), "tc class replace dev eth2 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028", 'one line in the YAML');
 });
 
 t.test('mtu, image, env, exec and start carry over', async (t) => {

@@ -113,9 +113,9 @@ ip -n nslab-dumbbell-h4 route add ::/0 via fd00:10:0:2::1
 
 # stage shaping (4)
 tc -n nslab-dumbbell-r1 qdisc replace dev eth1 root handle 1: htb default 1
-tc -n nslab-dumbbell-r1 class replace dev eth1 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514
+tc -n nslab-dumbbell-r1 class replace dev eth1 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 tc -n nslab-dumbbell-r2 qdisc replace dev eth0 root handle 1: htb default 1
-tc -n nslab-dumbbell-r2 class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514
+tc -n nslab-dumbbell-r2 class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 
 `
 
@@ -431,27 +431,27 @@ tc -n nslab-s-b qdisc replace dev eth0 root handle 10: netem limit 1000 loss ran
 
 exports[`test/unit/plan.test.ts > TAP > tc commands for every impairment key > perDirection 1`] = `
 tc -n nslab-s-a qdisc replace dev eth0 root handle 1: htb default 1
-tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514
+tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 tc -n nslab-s-a qdisc replace dev eth0 parent 1:1 handle 10: netem limit 1000 delay 40ms
 tc -n nslab-s-b qdisc replace dev eth0 root handle 1: htb default 1
-tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514
+tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 `
 
 exports[`test/unit/plan.test.ts > TAP > tc commands for every impairment key > rate 1`] = `
 tc -n nslab-s-a qdisc replace dev eth0 root handle 1: htb default 1
-tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514
+tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 tc -n nslab-s-b qdisc replace dev eth0 root handle 1: htb default 1
-tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514
+tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 `
 
 exports[`test/unit/plan.test.ts > TAP > tc commands for every impairment key > rateAndNetem 1`] = `
 ip -n nslab-s-a link set dev eth0 gso_max_segs 1
 tc -n nslab-s-a qdisc replace dev eth0 root handle 1: htb default 1
-tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 100mbit ceil 100mbit quantum 1514
+tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 100mbit ceil 100mbit quantum 1514 burst 12500 cburst 12500
 tc -n nslab-s-a qdisc replace dev eth0 parent 1:1 handle 10: netem limit 1000 delay 50ms loss random 0.5%
 ip -n nslab-s-b link set dev eth0 gso_max_segs 1
 tc -n nslab-s-b qdisc replace dev eth0 root handle 1: htb default 1
-tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 100mbit ceil 100mbit quantum 1514
+tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 100mbit ceil 100mbit quantum 1514 burst 12500 cburst 12500
 tc -n nslab-s-b qdisc replace dev eth0 parent 1:1 handle 10: netem limit 1000 delay 50ms loss random 0.5%
 `
 
