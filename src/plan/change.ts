@@ -3,7 +3,7 @@
 
 import { contains, parseAddress, type Impairment, type Operation, type ResolvedLink, type ResolvedTopology } from '../model/index.js';
 import { routeArgs } from './compile.js';
-import { directionOps, needsPerPacketFidelity, offloadOps, type ShapeTarget } from './shape.js';
+import { directionOps, gsoSegsFor, offloadOps, type ShapeTarget } from './shape.js';
 
 export type Direction = 'both' | 'a->b' | 'b->a';
 
@@ -25,8 +25,8 @@ export function compileImpairChange(t: ResolvedTopology, l: ResolvedLink, next: 
   const ops: Operation[] = [];
   for (const [target, cur, nxt] of [[a, l.aToB, next.aToB], [b, l.bToA, next.bToA]] as const) {
     if (JSON.stringify(cur) === JSON.stringify(nxt)) continue;
-    // A direction that starts needing per-packet fidelity gets MTU-sized packets (see offloadOps) before its qdisc.
-    if (!needsPerPacketFidelity(cur) && needsPerPacketFidelity(nxt)) ops.push(...offloadOps(target));
+    // The GSO limit follows the impairment (see gsoSegsFor), set before the qdisc changes.
+    if (gsoSegsFor(cur, l.mtu) !== gsoSegsFor(nxt, l.mtu)) ops.push(...offloadOps(target, gsoSegsFor(nxt, l.mtu)));
     ops.push(...directionOps(target, nxt, cur));
   }
   return ops;

@@ -146,20 +146,34 @@ export function directionOps(target: ShapeTarget, next: Impairment, current: Imp
 }
 
 /**
- * GSO/TSO build up to 64 KB super-packets that netem sees as one packet: one "lost", duplicated, corrupted or
- * reordered packet would be ~45 MTU segments at once, and jitter would move them together. gso_max_segs 1 makes
- * the stack send MTU-sized packets (set with ip, no ethtool process). veth has GRO off by default, so receivers
- * see packets as sent. Rate and a fixed delay are left with GSO on purpose: htb charges a GSO packet for every
- * segment's headers (qdisc_pkt_len), a fixed delay is the same for every segment, and per-packet processing costs
- * CPU that fast links need (measured on this machine: a 1gbit htb link reached 260 Mbit/s with gso_max_segs 1
- * under load; under user-mode Linux 100mbit over 100 ms fell to 65 Mbit/s).
+ * GSO/TSO build up to 64 KB super-packets. netem sees one as one packet: one "lost", duplicated, corrupted or
+ * reordered packet would be ~45 MTU segments at once, and jitter would move them together — so per-packet
+ * impairments get MTU-sized packets (gso_max_segs 1). htb charges a GSO packet for every segment's headers, so its
+ * average rate is right, but a super-packet leaves in one burst: 64 KB is 0.5 s at 1mbit, 52 ms at 10mbit. So rate
+ * limits get bursts of at most 1 ms at the rate, as htb's own burst (floor(rate·1 ms / frame), at least 1 segment):
+ * 1 at 1-10mbit, 8 at 100mbit, none below the kernel's default at 1gbit, where per-packet processing would cost the
+ * CPU that fast links need (measured under load: 1gbit reached 260 Mbit/s with gso_max_segs 1, and 100mbit under
+ * user-mode Linux 65 Mbit/s; a 1mbit link with full GSO gave 0.90 Mbit/s goodput instead of 0.93-0.95).
+ * Set with ip, no ethtool process. veth has GRO off by default, so receivers see packets as sent.
  */
 export function needsPerPacketFidelity(i: Impairment): boolean {
   return i.loss !== undefined || i.duplicatePct !== undefined || i.reorderPct !== undefined || i.corruptPct !== undefined || i.jitterMs !== undefined;
 }
 
-export function offloadOps(target: ShapeTarget): Operation[] {
-  return [{ kind: 'link.set', tool: 'ip', netns: target.netns, args: ['link', 'set', 'dev', target.ifname, 'gso_max_segs', '1'], subject: target.subject, undo: 'netns' }];
+/** The kernel's default gso_max_segs (GSO_MAX_SEGS): no limit of ours. */
+export const GSO_DEFAULT_SEGS = 65535;
+
+/** Segments per GSO packet for a direction: 1 for per-packet impairments, ~1 ms at the rate, else the default. */
+export function gsoSegsFor(i: Impairment, mtu = DEFAULT_MTU): number {
+  if (needsPerPacketFidelity(i)) return 1;
+  if (i.rateBitPerSec === undefined) return GSO_DEFAULT_SEGS;
+  const segs = Math.max(1, Math.floor(i.rateBitPerSec / 8 / 1000 / (mtu + ETH_HEADER_BYTES)));
+  // Above ~45 segments (64 KB) the limit no longer binds: leave the default.
+  return segs >= 45 ? GSO_DEFAULT_SEGS : segs;
+}
+
+export function offloadOps(target: ShapeTarget, segs = 1): Operation[] {
+  return [{ kind: 'link.set', tool: 'ip', netns: target.netns, args: ['link', 'set', 'dev', target.ifname, 'gso_max_segs', String(segs)], subject: target.subject, undo: 'netns' }];
 }
 
 /** Shaping for a whole new lab: every impaired direction of every link. */
@@ -169,11 +183,12 @@ export function shapingOps(t: ResolvedTopology): Operation[] {
   for (const l of t.links) {
     const impaired = Object.keys(l.aToB).length > 0 || Object.keys(l.bToA).length > 0;
     if (!impaired) continue;
-    const perPacket = needsPerPacketFidelity(l.aToB) || needsPerPacketFidelity(l.bToA);
+    // Both ends get the smaller limit of the two directions: TCP's ACKs and data share each end's interface.
+    const segs = Math.min(gsoSegsFor(l.aToB, l.mtu), gsoSegsFor(l.bToA, l.mtu));
     const subject = `link ${l.a.node}:${l.a.ifname} <-> ${l.b.node}:${l.b.ifname}`;
     for (const [end, imp] of [[l.a, l.aToB], [l.b, l.bToA]] as const) {
       const target = { netns: netnsOf.get(end.node)!, ifname: end.ifname, mtu: l.mtu, subject: `${subject} (from ${end.node})` };
-      ops.push(...(perPacket ? offloadOps(target) : []), ...directionOps(target, imp));
+      ops.push(...(segs !== GSO_DEFAULT_SEGS ? offloadOps(target, segs) : []), ...directionOps(target, imp));
     }
   }
   return ops;

@@ -35,16 +35,18 @@ export function netnsInode(name: string): number | undefined {
 }
 
 /** Map every live process to its network namespace inode, in one pass over /proc. */
+/** Every pid in /proc, as text (the directory name). */
+function procPids(): string[] {
+  try {
+    return readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+}
+
 export function pidsByNetnsInode(inodes: Set<number>): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  let entries: string[] = [];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
+  for (const e of procPids()) {
     let link: string;
     try {
       link = readlinkSync(`/proc/${e}/ns/net`);
@@ -66,14 +68,7 @@ export function pidsByNetnsInode(inodes: Set<number>): Map<number, number[]> {
 export function pidsTagged(lab: string): number[] {
   const tag = Buffer.from(`${OWNER_ENV}=${lab}\0`);
   const out: number[] = [];
-  let entries: string[] = [];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
+  for (const e of procPids()) {
     let env: Buffer;
     try {
       env = readFileSync(`/proc/${e}/environ`);

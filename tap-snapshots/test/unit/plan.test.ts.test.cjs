@@ -6,7 +6,7 @@
  */
 'use strict'
 exports[`test/unit/plan.test.ts > TAP > plan for dumbbell.yaml > commands 1`] = `
-# plan for lab 'dumbbell': 8 namespaces, 101 operations
+# plan for lab 'dumbbell': 8 namespaces, 103 operations
 
 # stage namespaces (8)
 ip netns add nslab-dumbbell-s1
@@ -111,9 +111,11 @@ ip -n nslab-dumbbell-h4 addr add fd00:10:0:2::3/64 dev eth0 nodad
 ip -n nslab-dumbbell-h4 route add 0.0.0.0/0 via 10.10.2.1
 ip -n nslab-dumbbell-h4 route add ::/0 via fd00:10:0:2::1
 
-# stage shaping (4)
+# stage shaping (6)
+ip -n nslab-dumbbell-r1 link set dev eth1 gso_max_segs 1
 tc -n nslab-dumbbell-r1 qdisc replace dev eth1 root handle 1: htb default 1
 tc -n nslab-dumbbell-r1 class replace dev eth1 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
+ip -n nslab-dumbbell-r2 link set dev eth0 gso_max_segs 1
 tc -n nslab-dumbbell-r2 qdisc replace dev eth0 root handle 1: htb default 1
 tc -n nslab-dumbbell-r2 class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 
@@ -430,16 +432,20 @@ tc -n nslab-s-b qdisc replace dev eth0 root handle 10: netem limit 1000 loss ran
 `
 
 exports[`test/unit/plan.test.ts > TAP > tc commands for every impairment key > perDirection 1`] = `
+ip -n nslab-s-a link set dev eth0 gso_max_segs 1
 tc -n nslab-s-a qdisc replace dev eth0 root handle 1: htb default 1
 tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 tc -n nslab-s-a qdisc replace dev eth0 parent 1:1 handle 10: netem limit 1000 delay 40ms
+ip -n nslab-s-b link set dev eth0 gso_max_segs 1
 tc -n nslab-s-b qdisc replace dev eth0 root handle 1: htb default 1
 tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 `
 
 exports[`test/unit/plan.test.ts > TAP > tc commands for every impairment key > rate 1`] = `
+ip -n nslab-s-a link set dev eth0 gso_max_segs 1
 tc -n nslab-s-a qdisc replace dev eth0 root handle 1: htb default 1
 tc -n nslab-s-a class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
+ip -n nslab-s-b link set dev eth0 gso_max_segs 1
 tc -n nslab-s-b qdisc replace dev eth0 root handle 1: htb default 1
 tc -n nslab-s-b class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
 `
