@@ -2,7 +2,7 @@
 // (`--kernel uml`), which needs no root. One boot runs the WAN scenario and the netem measurement scenario; each
 // step's expectation is the check, and the measured values are printed for the record.
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { umlAvailable } from '../../src/sys/uml.js';
@@ -12,6 +12,7 @@ import { cli } from '../helpers/cli.js';
 
 const uml = umlAvailable();
 const out = mkdtempSync(join(tmpdir(), 'nslab-uml-'));
+t.teardown(() => rmSync(out, { recursive: true, force: true }));
 
 t.test('netem impairments measured under --kernel uml', async (t) => {
   if (!uml.ok) return t.skip(`user-mode Linux is not available: ${uml.reason}`);

@@ -2,7 +2,7 @@
 // htb meters Ethernet frames; iperf3 reports TCP payload. With MTU 1500 and TCP timestamps each 1514-byte frame
 // carries 1448 payload bytes, so the wire rate is goodput × 1514/1448 — that is what must be within ±5%.
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioResult } from '../../src/scenario/model.js';
@@ -14,7 +14,9 @@ const FRAME_PER_PAYLOAD = 1514 / 1448;
 t.test('htb rate accuracy at 1, 10, 100, 1000 mbit (±5% of the configured rate, at the wire)', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const before = hostSnapshot();
-  const json = join(mkdtempSync(join(tmpdir(), 'nslab-rate-')), 'rates.json');
+  const dir = mkdtempSync(join(tmpdir(), 'nslab-rate-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const json = join(dir, 'rates.json');
   const r = await cli(['run', 'test/fixtures/scenarios/rates.yaml', '--report', `json=${json}`]);
   t.equal(r.code, 0, r.stdout + r.stderr);
   const steps = (JSON.parse(readFileSync(json, 'utf8')) as { scenarios: ScenarioResult[] }).scenarios[0].steps;

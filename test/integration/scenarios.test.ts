@@ -3,7 +3,7 @@
 // code and message, signals and timeouts tear the lab down, and the host is unchanged after each.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -12,6 +12,7 @@ import { hostSnapshot, isRoot } from '../helpers/host.js';
 import { cli } from '../helpers/cli.js';
 
 const out = mkdtempSync(join(tmpdir(), 'nslab-scen-'));
+t.teardown(() => rmSync(out, { recursive: true, force: true }));
 const needsNetem = (file: string) => {
   const s = loadScenario(file);
   const steps = JSON.stringify(s.steps);

@@ -1,7 +1,7 @@
 // The executor against a fake kernel: batching (process counts), journal before acting, and rollback that
 // undoes exactly what was applied when operation N fails — for every N.
 import t from 'tap';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan, destroyLab, newJournal } from '../../src/exec/index.js';
@@ -15,8 +15,16 @@ const topo = loadTopology('topologies/dumbbell.yaml');
 const plan = compilePlan(topo);
 const total = planOperationCount(plan);
 
+const roots: string[] = [];
+t.teardown(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const tempRoot = () => {
+  const r = mkdtempSync(join(tmpdir(), 'nslab-test-'));
+  roots.push(r);
+  return r;
+};
+
 function fresh(): { store: StateStore; journal: Journal } {
-  const store = new StateStore(mkdtempSync(join(tmpdir(), 'nslab-test-')));
+  const store = new StateStore(tempRoot());
   store.claim(plan.lab);
   const journal = newJournal(plan, { source: 'x', topology: serializeTopology(topo), lifetime: 'persistent' });
   return { store, journal };
@@ -95,7 +103,7 @@ t.test('process count for a 200-host star stays bounded (no process per operatio
   const star = resolveRawTopology({ name: 'star', topo: 'single,200' }, () => undefined, 'gen');
   const p = compilePlan(star);
   const k = new FakeKernel();
-  const store = new StateStore(mkdtempSync(join(tmpdir(), 'nslab-test-')));
+  const store = new StateStore(tempRoot());
   store.claim(p.lab);
   const j = newJournal(p, { source: 'x', topology: {}, lifetime: 'persistent' });
   await applyPlan(p, j, { runner: k, store, workers: 2, netnsInode: (x) => k.inodes.get(x) });
