@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { cleanLabs, Lab, listLabs, requireRoot, summarizeTopology } from '../api/index.js';
 import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
 import { compilePlan, impairmentSummary, renderPlan } from '../plan/index.js';
-import { ExecaRunner, probeKernel, umlInstalled } from '../sys/index.js';
+import { ExecaRunner, probeKernel } from '../sys/index.js';
+import { umlAvailable } from '../sys/uml.js';
 import { findLink, loadTopology, resolveRawTopology } from '../topology/index.js';
 import { abortOnSignals, progressReporter } from './output.js';
 
@@ -141,7 +142,7 @@ export async function impair(argv: Argv): Promise<number> {
   if (!argv.clear && Object.keys(change).length === 0)
     throw new NslabError('E_USAGE', 'nothing to change', { exitCode: 1, hint: 'give at least one of --delay --loss --rate ..., or --clear' });
   await lab.impair(argv.link as string, change, { direction: argv.direction as string | undefined, clear: !!argv.clear });
-  const l = lab.topology.links.find((x) => x === findLinkOf(lab, argv.link as string))!;
+  const l = findLink(lab.topology, argv.link as string);
   out(`${argv.link}: ${l.a.node}->${l.b.node}: ${impairmentSummary(l.aToB) || 'none'}; ${l.b.node}->${l.a.node}: ${impairmentSummary(l.bToA) || 'none'}`);
   return 0;
 }
@@ -152,10 +153,6 @@ export async function link(argv: Argv): Promise<number> {
   await lab.setLink(argv.link as string, argv.state as 'up' | 'down');
   out(`${argv.link} is ${argv.state}`);
   return 0;
-}
-
-function findLinkOf(lab: Lab, spec: string) {
-  return findLink(lab.topology, spec);
 }
 
 export async function clean(argv: Argv): Promise<number> {
@@ -209,8 +206,8 @@ export async function doctor(argv: Argv): Promise<number> {
     const r = await has(tool, [...args]);
     checks.push({ name: `tool: ${tool}`, ok: r.ok, detail: r.text, fix: `apt-get install ${pkg}`, required: tool === 'sysctl' });
   }
-  const uml = umlInstalled();
-  checks.push({ name: 'user-mode Linux (--kernel uml)', ok: uml.kernel && uml.modules, detail: uml.kernel ? '/usr/bin/linux' : 'not installed', fix: 'apt-get install user-mode-linux kmod', required: false });
+  const uml = umlAvailable();
+  checks.push({ name: 'user-mode Linux (--kernel uml)', ok: uml.ok, detail: uml.ok ? `${uml.kernel}, modules in ${uml.modulesDir}` : (uml.reason ?? 'not installed'), fix: 'apt-get install user-mode-linux kmod', required: false });
   if (argv.json) out(JSON.stringify({ checks }));
   else
     for (const c of checks) out(`${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'}  ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n      fix: ${c.fix}` : ''}`);

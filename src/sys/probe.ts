@@ -1,7 +1,6 @@
 // Capability probe: what this kernel can do, tried for real in a scratch namespace that the same script deletes
 // (a trap removes it however the script ends). Used by `nslab doctor` and before building a lab that needs qdiscs.
 
-import { existsSync } from 'node:fs';
 import type { Runner } from './proc.js';
 
 export const PROBED_QDISCS = ['htb', 'tbf', 'netem', 'pfifo', 'bfifo', 'prio', 'sfq', 'fq', 'fq_codel', 'cake', 'hfsc', 'ingress', 'clsact'] as const;
@@ -62,9 +61,4 @@ export async function probeKernel(runner: Runner): Promise<KernelCapabilities> {
   const failed = new Set([...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1])));
   PROBED_QDISCS.forEach((q, k) => (qdiscs[q] = veth && !failed.has(2 * k + 1)));
   return { netns: true, veth, bridge: /bridge=0/.test(r.stdout), qdiscs };
-}
-
-/** Where Debian's user-mode-linux package puts its kernel and modules. */
-export function umlInstalled(): { kernel: boolean; modules: boolean } {
-  return { kernel: existsSync('/usr/bin/linux'), modules: existsSync('/usr/lib/uml/modules') };
 }
