@@ -1,12 +1,14 @@
-// Batching: many kernel operations per process. Host-namespace operations go through one `ip -batch -`;
-// per-namespace operations are grouped into one `ip -n NS -batch -` (or `tc -n NS -batch -`, or one sysctl call)
-// per namespace, and those are chained in a few `sh` scripts run in parallel (one per core), so Node spawns
-// `workers` processes instead of one per namespace.
+// Batching: many kernel operations per process. Host-namespace operations go through one `ip -batch -`.
+// Per-namespace operations go, when every one of a namespace's operations can be encoded (netlink.ts), through the
+// netlink relay (relay.ts): a few processes for all namespaces. The rest are grouped into one
+// `nsenter --net=… ip|tc -batch -` (or one sysctl call) per namespace, chained in a few `sh` scripts run in
+// parallel. Either way Node spawns about `workers` processes (one per core), not one per namespace.
 // iproute2's batch mode stops at the first failing line and prints "Command failed -:N", so with one operation
 // per line we know exactly which operations were applied.
 
 import { NslabError, shellQuote, type Operation } from '../model/index.js';
 import { NETNS_DIR, type Runner } from '../sys/index.js';
+import { relayGroup, runRelay, setnsSyscall, type RelayGroup } from './relay.js';
 
 export interface BatchJob {
   tool: 'ip' | 'tc' | 'sysctl';
@@ -133,13 +135,36 @@ export async function runBatches(runner: Runner, jobs: BatchJob[], workers: numb
   // Jobs of one namespace stay together and in order (sysctl, ip, tc); namespaces are dealt round-robin.
   const byNetns = new Map<string, BatchJob[]>();
   for (const j of nsJobs) byNetns.set(j.netns!, [...(byNetns.get(j.netns!) ?? []), j]);
-  const n = Math.max(1, Math.min(workers, byNetns.size));
-  const buckets: BatchJob[][] = Array.from({ length: n }, () => []);
-  [...byNetns.values()].forEach((group, i) => buckets[i % n].push(...group));
-  const results = await Promise.all(buckets.map((b) => runScript(runner, b, timeoutMs, env)));
+  const relayed: RelayGroup[] = [];
+  const scripted: BatchJob[][] = [];
+  for (const [netns, group] of byNetns) {
+    const g = relayEnabled() && !group.some((j) => j.tool === 'tc') ? relayGroup(netns, group.flatMap((j) => j.ops)) : null;
+    if (g) relayed.push(g);
+    else scripted.push(group);
+  }
+  const deal = <T>(items: T[]): T[][] => {
+    const n = Math.max(1, Math.min(workers, items.length));
+    const buckets: T[][] = Array.from({ length: n }, () => []);
+    items.forEach((it, i) => buckets[i % n].push(it));
+    return items.length ? buckets : [];
+  };
+  const results = await Promise.all([
+    ...deal(relayed).map(async (b): Promise<BatchOutcome> => {
+      const r = await runRelay(runner, b, timeoutMs, env);
+      // No perl on this machine: the same namespaces go through iproute2 instead.
+      if (r.unavailable) return runScript(runner, b.flatMap((g) => byNetns.get(g.netns)!), timeoutMs, env);
+      return r;
+    }),
+    ...deal(scripted).map((b) => runScript(runner, b.flat(), timeoutMs, env)),
+  ]);
   for (const r of results) applied.push(...r.applied);
   const failure = results.find((r) => r.failure)?.failure;
   return failure ? { applied, failure } : { applied };
+}
+
+/** The relay needs setns(2)'s number for this architecture; NSLAB_NO_RELAY=1 turns it off (to compare, or to debug). */
+function relayEnabled(): boolean {
+  return setnsSyscall() !== undefined && process.env.NSLAB_NO_RELAY !== '1';
 }
 
 /** Group a stage's operations into jobs: per tool and namespace, preserving order within each group. */

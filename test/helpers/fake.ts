@@ -13,6 +13,8 @@ export class FakeKernel implements Runner {
   log: string[] = [];
   opsExecuted = 0;
   commands: string[] = [];
+  /** false: a machine without perl (spawning it fails as execa reports ENOENT). */
+  hasPerl = true;
 
   constructor(public failAtOp?: number) {}
 
@@ -67,6 +69,23 @@ export class FakeKernel implements Runner {
       const ns = args[0] === '-n' ? args[1] : null;
       const r = this.batch(ns, input.split('\n').filter(Boolean), args.includes('-force'));
       return res(r.ok ? 0 : 1, '', r.stderr);
+    }
+    if (file === 'perl' && !this.hasPerl) return res(127, '', 'spawn perl ENOENT');
+    if (file === 'perl' && args[0] === '-') {
+      // The netlink relay: the program, __END__, then `ns NAME` and operation lines whose last field is the batch line.
+      let netns: string | null = null;
+      let done = 0;
+      for (const l of input.slice(input.indexOf('\n__END__\n') + 9).split('\n').filter(Boolean)) {
+        const f = l.split('\t');
+        if (f[0] === 'ns') {
+          netns = f[1];
+          continue;
+        }
+        const err = this.line(netns, f[0] === 'sysctl' ? `sysctl ${f[3]}` : f[3], false);
+        if (err) return res(3, '', `@@nslab-fail ${done} ${err}\n`);
+        done++;
+      }
+      return res(0, `@@nslab-done ${done}\n`);
     }
     if (file === 'sh' && args[0] === '-s') {
       // Jobs: heredoc batches and one-line sysctl calls, each followed by the done/fail markers.

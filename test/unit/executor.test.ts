@@ -42,6 +42,27 @@ t.test('a clean build applies every operation in a handful of processes', async 
   t.ok(onDisk.netns.every((n) => typeof n.inode === 'number'), 'every namespace inode is journaled');
 });
 
+t.test('the relay, iproute2 scripts (NSLAB_NO_RELAY=1) and the fallback without perl apply the same operations', async (t) => {
+  const build = async (k: FakeKernel) => {
+    const { store, journal } = fresh();
+    await applyPlan(plan, journal, { runner: k, store, workers: 2, netnsInode: (n) => k.inodes.get(n) });
+    return k;
+  };
+  const relay = await build(new FakeKernel());
+  t.ok(relay.commands.some((c) => c.startsWith('perl -')), 'configure went through the relay');
+  process.env.NSLAB_NO_RELAY = '1';
+  const scripted = await build(new FakeKernel()).finally(() => delete process.env.NSLAB_NO_RELAY);
+  t.notOk(scripted.commands.some((c) => c.startsWith('perl')), 'NSLAB_NO_RELAY=1: no relay');
+  const noPerl = new FakeKernel();
+  noPerl.hasPerl = false;
+  await build(noPerl);
+  t.ok(noPerl.commands.filter((c) => c.startsWith('sh -s')).length > relay.commands.filter((c) => c.startsWith('sh -s')).length, 'without perl the namespaces went through scripts');
+  for (const [name, k] of [['NSLAB_NO_RELAY=1', scripted], ['no perl', noPerl]] as const) {
+    t.equal(k.opsExecuted, relay.opsExecuted, `${name}: as many operations`);
+    t.same([...k.log].sort(), [...relay.log].sort(), `${name}: the same operations in the same namespaces`);
+  }
+});
+
 t.test('failure at any operation rolls back to nothing', async (t) => {
   const firstConfigure = plan.stages[0].ops.length + plan.stages[1].ops.length;
   // Every op in the host batches, and a spread of per-namespace ones.
