@@ -14,6 +14,8 @@ export interface BatchJob {
   tool: 'ip' | 'tc' | 'sysctl';
   /** null: the host's namespace (ip only). */
   netns: string | null;
+  /** sysctl only: keys the kernel may not have are skipped (`sysctl -e`). */
+  optional?: boolean;
   ops: Operation[];
 }
 
@@ -65,7 +67,7 @@ function cleanStderr(s: string): string {
 function jobCommand(job: BatchJob): { file: string; args: string[] } {
   if (job.netns === null) return { file: job.tool, args: ['-batch', '-'] };
   const enter = `--net=${NETNS_DIR}/${job.netns}`;
-  if (job.tool === 'sysctl') return { file: 'nsenter', args: [enter, 'sysctl', '-qw', ...job.ops.flatMap((o) => o.args)] };
+  if (job.tool === 'sysctl') return { file: 'nsenter', args: [enter, 'sysctl', ...(job.optional ? ['-e'] : []), '-qw', ...job.ops.flatMap((o) => o.args)] };
   return { file: 'nsenter', args: [enter, job.tool, '-batch', '-'] };
 }
 
@@ -172,10 +174,11 @@ export function groupJobs(ops: Operation[]): BatchJob[] {
   const jobs = new Map<string, BatchJob>();
   for (const op of ops) {
     if (op.tool !== 'ip' && op.tool !== 'tc' && op.tool !== 'sysctl') continue;
-    const key = `${op.tool}|${op.netns ?? ''}`;
+    // Optional sysctls get their own `sysctl -e` call, so that a mistyped key of the user's still fails.
+    const key = `${op.tool}|${op.netns ?? ''}|${op.optional ? '?' : ''}`;
     let j = jobs.get(key);
     if (!j) {
-      j = { tool: op.tool, netns: op.netns, ops: [] };
+      j = { tool: op.tool, netns: op.netns, ops: [], ...(op.optional ? { optional: true } : {}) };
       jobs.set(key, j);
     }
     j.ops.push(op);

@@ -9,8 +9,8 @@
 //
 // Input, one line each (tab-separated): `ns NAME` enters /run/netns/NAME; `nl HEX PATCHES` sends a message, after
 // writing the ifindex of each `OFFSET:IFNAME` in PATCHES (or `-`) into it; `sysctl PATH HEXVALUE` writes
-// /proc/sys/PATH (which resolves against the writer's network namespace). A trailing field is the batch line, for
-// people reading a trace. It stops at the first failure with `@@nslab-fail K MESSAGE` on stderr (K: operations done).
+// /proc/sys/PATH, which resolves against the writer's network namespace (`sysctl?`: skipped if the kernel has no such
+// key). A trailing field is the batch line, for people reading a trace. It stops at the first failure with `@@nslab-fail K MESSAGE` on stderr (K: operations done).
 
 import { NETNS_DIR, type Runner } from '../sys/index.js';
 import type { Operation } from '../model/index.js';
@@ -71,9 +71,13 @@ while (my $line = <DATA>) {
       fail($text);
     }
     $k++;
-  } elsif ($f[0] eq 'sysctl') {
-    open(my $fh, '>', "/proc/sys/$f[1]") or fail("sysctl: cannot stat /proc/sys/$f[1]: $!");
-    (print $fh pack('H*', $f[2])) && close($fh) or fail("sysctl: setting key \"$f[1]\": $!");
+  } elsif ($f[0] eq 'sysctl' || $f[0] eq 'sysctl?') {
+    my $fh;
+    if (open($fh, '>', "/proc/sys/$f[1]")) {
+      (print $fh pack('H*', $f[2])) && close($fh) or fail("sysctl: setting key \"$f[1]\": $!");
+    } elsif (!($f[0] eq 'sysctl?' && $!{ENOENT})) {       # sysctl?: a key this kernel does not have is skipped
+      fail("sysctl: cannot stat /proc/sys/$f[1]: $!");
+    }
     $k++;
   } else {
     fail("relay: unknown line $f[0]");
@@ -96,7 +100,7 @@ export function relayLine(op: Operation): string | null {
     const m = /^(net\.[A-Za-z0-9_.-]+)=(.*)$/s.exec(op.args[0] ?? '');
     if (!m || op.args.length !== 1) return null;
     // sysctl(8) reads dots as path separators; values are hex so that spaces (tcp_rmem's "4096 87380 …") survive.
-    return ['sysctl', m[1].replaceAll('.', '/'), Buffer.from(m[2]).toString('hex'), op.args.join(' ')].join('\t');
+    return [op.optional ? 'sysctl?' : 'sysctl', m[1].replaceAll('.', '/'), Buffer.from(m[2]).toString('hex'), op.args.join(' ')].join('\t');
   }
   if (op.tool !== 'ip') return null;
   const req = encodeIpLine(op.args);

@@ -30,6 +30,8 @@ export interface Operation {
   subject: string;
   /** How to reverse it: an operation, `netns` when deleting its namespace undoes it, or null when nothing to undo. */
   undo: Operation | 'netns' | null;
+  /** sysctl only: skipped when the kernel has no such key (its module is not loaded), instead of failing. */
+  optional?: boolean;
   /** exec/start only: environment and timeout. */
   env?: Record<string, string>;
   timeoutMs?: number;
@@ -63,7 +65,7 @@ export function renderOperation(op: Operation): string {
     case 'tc':
       return q(['tc', ...nsOpt, ...op.args]);
     case 'sysctl':
-      return q(['ip', 'netns', 'exec', op.netns ?? '', 'sysctl', '-qw', ...op.args]);
+      return q(['ip', 'netns', 'exec', op.netns ?? '', 'sysctl', ...(op.optional ? ['-e'] : []), '-qw', ...op.args]);
     case 'ethtool':
     case 'exec':
     case 'start':

@@ -81,7 +81,7 @@ export class FakeKernel implements Runner {
           netns = f[1];
           continue;
         }
-        const err = this.line(netns, f[0] === 'sysctl' ? `sysctl ${f[3]}` : f[3], false);
+        const err = this.line(netns, f[0].startsWith('sysctl') ? `sysctl ${f[3]}` : f[3], false);
         if (err) return res(3, '', `@@nslab-fail ${done} ${err}\n`);
         done++;
       }
@@ -96,7 +96,7 @@ export class FakeKernel implements Runner {
       for (let i = 0; i < lines.length; i++) {
         const l = lines[i];
         const hd = /^nsenter --net=\/run\/netns\/(\S+) (ip|tc) -batch - <<'NSLAB_EOF'$/.exec(l);
-        const sc = /^nsenter --net=\/run\/netns\/(\S+) sysctl -qw (.*)$/.exec(l);
+        const sc = /^nsenter --net=\/run\/netns\/(\S+) sysctl (?:-e )?-qw (.*)$/.exec(l);
         if (hd) {
           const body: string[] = [];
           for (i++; lines[i] !== 'NSLAB_EOF'; i++) body.push(lines[i]);

@@ -94,8 +94,10 @@ t.test('relay failures: the failing operation, the kernel message, and what was 
     }
     const missing = await runRelay(runner, [relayGroup('nslab-relaytest-absent', [up])!], 10_000);
     t.match(missing.failure?.stderr ?? '', /Cannot open network namespace "nslab-relaytest-absent"/, 'a missing namespace is an error, not a silent skip');
-    const ok = await runRelay(runner, [relayGroup(a, [up, op(a, 'ip', ['addr', 'add', '10.77.0.1/24', 'dev', 'lo']), op(a, 'sysctl', ['net.ipv4.ip_forward=1'])])!], 10_000);
-    t.equal(ok.failure, undefined, 'a good batch succeeds');
+    const optional = { ...op(a, 'sysctl', ['net.nosuch.knob=0']), optional: true };
+    const ok = await runRelay(runner, [relayGroup(a, [up, optional, op(a, 'ip', ['addr', 'add', '10.77.0.1/24', 'dev', 'lo']), op(a, 'sysctl', ['net.ipv4.ip_forward=1'])])!], 10_000);
+    t.equal(ok.failure, undefined, 'a good batch succeeds (an optional sysctl the kernel lacks is skipped)');
+    t.equal(ok.applied.length, 4);
     t.match(execFileSync('ip', ['-n', a, 'addr', 'show', 'dev', 'lo'], { encoding: 'utf8' }), /10\.77\.0\.1\/24/, 'and its address is there');
     t.equal(execFileSync('ip', ['netns', 'exec', a, 'cat', '/proc/sys/net/ipv4/ip_forward'], { encoding: 'utf8' }).trim(), '1', 'and its sysctl, in that namespace only');
   } finally {

@@ -2,7 +2,7 @@
 // is exactly as before once it is down.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { formatCidr } from '../../src/model/index.js';
 import { reachMatrix } from '../../src/scenario/reach.js';
 import { skipUnlessRoot, withLab } from '../helpers/lab.js';
@@ -37,6 +37,11 @@ for (const f of files) {
         for (const r of n.routes) {
           const to = r.to === 'default' ? 'default' : r.to;
           t.match(routes, new RegExp(`^${to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} via ${r.via}`, 'm'), `${n.name} route ${r.to} via ${r.via}`);
+        }
+        if (n.kind === 'switch' && existsSync('/proc/sys/net/bridge')) {
+          // br_netfilter is loaded on this host: the switch must not send bridged frames through iptables.
+          const nf = execFileSync('ip', ['netns', 'exec', n.netns, 'sysctl', '-n', 'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables', 'net.bridge.bridge-nf-call-arptables'], { encoding: 'utf8' });
+          t.equal(nf, '0\n0\n0\n', `${n.name}: bridge netfilter off`);
         }
         if (n.kind === 'router') {
           const fwd = execFileSync('ip', ['netns', 'exec', n.netns, 'cat', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/ipv6/conf/all/forwarding'], { encoding: 'utf8' });

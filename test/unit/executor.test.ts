@@ -78,7 +78,7 @@ t.test('failure at any operation rolls back to nothing', async (t) => {
     }
     t.ok(err instanceof NslabError && err.code === 'E_KERNEL_OP', `op ${n}: the build stops with E_KERNEL_OP`);
     const e = err as NslabError;
-    t.match(String(e.details.command), /ip|tc/, `op ${n}: the error names the command`);
+    t.match(String(e.details.command), /ip|tc|sysctl/, `op ${n}: the error names the command`);
     t.match(e.message, /failed for (node|link) /, `op ${n}: the error names the node or link`);
     const report = await destroyLab(journal, { runner: k, store, host: k.host() });
     t.same([...k.netns], [], `op ${n}: no namespace left`);

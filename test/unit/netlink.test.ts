@@ -101,6 +101,7 @@ t.test('relay lines: messages in hex with ifindex patches, sysctl values in hex,
   t.equal(relayLine(op('ip', ['link', 'set', 'dev', 'lo', 'up']))!.split('\t')[2], '-');
   t.same(relayLine(op('sysctl', ['net.ipv4.tcp_rmem=4096 87380 6291456']))!.split('\t'), ['sysctl', 'net/ipv4/tcp_rmem', Buffer.from('4096 87380 6291456').toString('hex'), 'net.ipv4.tcp_rmem=4096 87380 6291456']);
   t.equal(relayLine(op('sysctl', ['kernel.panic=1'])), null, 'only net.* (per namespace) sysctls');
+  t.equal(relayLine({ ...op('sysctl', ['net.bridge.bridge-nf-call-iptables=0']), optional: true })!.split('\t')[0], 'sysctl?', 'optional sysctls may be missing');
   t.equal(relayLine(op('tc', ['qdisc', 'add', 'dev', 'eth0', 'root', 'netem'])), null, 'tc stays with tc -batch');
   t.equal(relayLine(op('ip', ['link', 'set', 'dev', 'lo', 'up'], null)), null, 'host namespace operations stay with ip -batch');
   t.equal(relayGroup('ns1', [op('ip', ['link', 'set', 'dev', 'lo', 'up']), op('ip', ['link', 'set', 'dev', 'eth0', 'promisc', 'on'])]), null, 'all of a namespace or none of it');

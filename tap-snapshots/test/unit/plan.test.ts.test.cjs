@@ -6,7 +6,7 @@
  */
 'use strict'
 exports[`test/unit/plan.test.ts > TAP > plan for dumbbell.yaml > commands 1`] = `
-# plan for lab 'dumbbell': 8 namespaces, 103 operations
+# plan for lab 'dumbbell': 8 namespaces, 109 operations
 
 # stage namespaces (8)
 ip netns add nslab-dumbbell-s1
@@ -27,7 +27,13 @@ ip link add name eth1 netns nslab-dumbbell-r2 type veth peer name eth0 netns nsl
 ip link add name eth0 netns nslab-dumbbell-h3 type veth peer name eth1 netns nslab-dumbbell-s2
 ip link add name eth0 netns nslab-dumbbell-h4 type veth peer name eth2 netns nslab-dumbbell-s2
 
-# stage configure (82)
+# stage configure (88)
+ip netns exec nslab-dumbbell-s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-dumbbell-s1 sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-dumbbell-s1 sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
+ip netns exec nslab-dumbbell-s2 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-dumbbell-s2 sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-dumbbell-s2 sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
 ip netns exec nslab-dumbbell-r1 sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nslab-dumbbell-r1 sysctl -qw net.ipv6.conf.all.forwarding=1
 ip netns exec nslab-dumbbell-r2 sysctl -qw net.ipv4.ip_forward=1
@@ -122,7 +128,7 @@ tc -n nslab-dumbbell-r2 class replace dev eth0 parent 1: classid 1:1 htb rate 10
 `
 
 exports[`test/unit/plan.test.ts > TAP > plan for lan-router-lan.yaml > commands 1`] = `
-# plan for lab 'lrl': 7 namespaces, 78 operations
+# plan for lab 'lrl': 7 namespaces, 84 operations
 
 # stage namespaces (7)
 ip netns add nslab-lrl-r1
@@ -141,9 +147,15 @@ ip link add name eth1 netns nslab-lrl-r1 type veth peer name eth0 netns nslab-lr
 ip link add name eth0 netns nslab-lrl-h3 type veth peer name eth1 netns nslab-lrl-s2
 ip link add name eth0 netns nslab-lrl-h4 type veth peer name eth2 netns nslab-lrl-s2
 
-# stage configure (65)
+# stage configure (71)
 ip netns exec nslab-lrl-r1 sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nslab-lrl-r1 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-lrl-s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-lrl-s1 sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-lrl-s1 sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
+ip netns exec nslab-lrl-s2 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-lrl-s2 sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-lrl-s2 sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
 ip -n nslab-lrl-r1 link set dev lo up
 ip -n nslab-lrl-r1 link set dev eth0 addrgenmode none
 ip -n nslab-lrl-r1 addr add fe80::1/64 dev eth0 nodad
@@ -298,7 +310,7 @@ ip -n nslab-chain-h2 route add ::/0 via fd00:20:0:1::1
 `
 
 exports[`test/unit/plan.test.ts > TAP > plan for star.yaml > commands 1`] = `
-# plan for lab 'star': 5 namespaces, 45 operations
+# plan for lab 'star': 5 namespaces, 48 operations
 
 # stage namespaces (5)
 ip netns add nslab-star-s1
@@ -313,7 +325,10 @@ ip link add name eth0 netns nslab-star-h2 type veth peer name eth1 netns nslab-s
 ip link add name eth0 netns nslab-star-h3 type veth peer name eth2 netns nslab-star-s1
 ip link add name eth0 netns nslab-star-h4 type veth peer name eth3 netns nslab-star-s1
 
-# stage configure (36)
+# stage configure (39)
+ip netns exec nslab-star-s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-star-s1 sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-star-s1 sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
 ip -n nslab-star-s1 link set dev lo up
 ip -n nslab-star-s1 link add name br0 type bridge stp_state 0
 ip -n nslab-star-s1 link set dev br0 addrgenmode none
