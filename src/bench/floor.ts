@@ -22,7 +22,7 @@ export function floorScripts(plan: Plan, prefix: string, enter: 'ip-n' | 'nsente
   const rename = (t: string) => (t.startsWith(from) ? prefix + t.slice(from.length) : t);
   const netns = plan.netns.map(rename);
   const host: string[] = [];
-  const perNs = new Map<string, { ip: string[]; tc: string[]; sysctl: string[]; other: string[][] }>();
+  const perNs = new Map<string, { ip: string[]; tc: string[]; sysctl: string[]; sysctlOptional: string[]; other: string[][] }>();
   for (const stage of plan.stages)
     for (const op of stage.ops) {
       const args = op.args.map(rename);
@@ -31,11 +31,11 @@ export function floorScripts(plan: Plan, prefix: string, enter: 'ip-n' | 'nsente
         continue;
       }
       const ns = rename(op.netns);
-      const g = perNs.get(ns) ?? { ip: [], tc: [], sysctl: [], other: [] };
+      const g = perNs.get(ns) ?? { ip: [], tc: [], sysctl: [], sysctlOptional: [], other: [] };
       perNs.set(ns, g);
       if (op.tool === 'ip') g.ip.push(args.join(' '));
       else if (op.tool === 'tc') g.tc.push(args.join(' '));
-      else if (op.tool === 'sysctl') g.sysctl.push(...args);
+      else if (op.tool === 'sysctl') (op.optional ? g.sysctlOptional : g.sysctl).push(...args);
       else if (op.tool === 'ethtool') g.other.push(['ethtool', ...args]);
       // exec/start stages are not kernel work; the generated topologies have none.
     }
@@ -43,7 +43,10 @@ export function floorScripts(plan: Plan, prefix: string, enter: 'ip-n' | 'nsente
   const out = ['set -e', `ip -batch - <<'EOF'`, ...host, 'EOF'];
   for (const [ns, g] of perNs) {
     const tool = (t: string) => (enter === 'ip-n' ? `${t} -n ${ns}` : `nsenter --net=/run/netns/${ns} ${t}`);
-    if (g.sysctl.length) out.push(`${enter === 'ip-n' ? `ip netns exec ${ns}` : `nsenter --net=/run/netns/${ns}`} sysctl -qw ${g.sysctl.map(q).join(' ')}`);
+    const sysctl = (keys: string[], flags: string) =>
+      keys.length && out.push(`${enter === 'ip-n' ? `ip netns exec ${ns}` : `nsenter --net=/run/netns/${ns}`} sysctl ${flags} ${keys.map(q).join(' ')}`);
+    sysctl(g.sysctlOptional, '-e -qw');
+    sysctl(g.sysctl, '-qw');
     if (g.ip.length) out.push(`${tool('ip')} -batch - <<'EOF'`, ...g.ip, 'EOF');
     if (g.tc.length) out.push(`${tool('tc')} -batch - <<'EOF'`, ...g.tc, 'EOF');
     for (const o of g.other) out.push(`ip netns exec ${ns} ${o.map(q).join(' ')}`);
