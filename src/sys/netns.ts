@@ -81,7 +81,12 @@ export function pidsTagged(lab: string): number[] {
   return out;
 }
 
-/** Wait until every pid has exited (gone, or a zombie), at most `timeoutMs`: SIGKILL takes effect asynchronously. */
+/**
+ * Wait until every pid has exited (gone, or a zombie), at most `timeoutMs`: SIGKILL takes effect asynchronously.
+ * This is the one poll in nslab, on purpose: these processes are not our children (they were started detached, or by
+ * the user inside the lab), so there is no waitpid, and Node has no pidfd to poll(). It runs only at teardown, only
+ * while a killed process is still dying (usually one 10 ms round).
+ */
 export async function waitExited(pids: number[], timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   let left = pids;
