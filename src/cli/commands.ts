@@ -1,7 +1,6 @@
 // Command handlers: map parsed options to one library call and an exit code (0 ok, 1 invalid input or failed
 // check, 2 runtime error).
 
-import { spawn } from 'node:child_process';
 import { cleanLabs, Lab, listLabs, requireRoot, summarizeTopology } from '../api/index.js';
 import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
 import { compilePlan, impairmentSummary, renderPlan } from '../plan/index.js';
@@ -9,6 +8,7 @@ import { ExecaRunner, probeKernel } from '../sys/index.js';
 import { umlAvailable } from '../sys/uml.js';
 import { findLink, loadTopology, resolveRawTopology } from '../topology/index.js';
 import { abortOnSignals, progressReporter } from './output.js';
+import { passThrough } from './passthrough.js';
 
 type Argv = Record<string, unknown>;
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
@@ -94,23 +94,6 @@ export async function ls(argv: Argv): Promise<number> {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   out(rows.map((r) => r.map((x, c) => x.padEnd(w[c])).join('  ').trimEnd()).join('\n'));
   return 0;
-}
-
-function passThrough(file: string, args: string[], env?: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-    // The child gets the terminal's signals itself; nslab only waits for it.
-    const ignore = () => undefined;
-    process.on('SIGINT', ignore);
-    child.on('error', (e) => {
-      process.stderr.write(`nslab: cannot run ${file}: ${e.message}\n`);
-      resolve(127);
-    });
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', ignore);
-      resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[signal] || 1 : 1));
-    });
-  });
 }
 
 export async function exec(argv: Argv): Promise<number> {

@@ -3,9 +3,9 @@
 // Measured on the loaded 2-core machine: 1.1-2.1 s through yargs and the full CLI, mostly yargs building its
 // command tree and the module graph (ajv, yaml, the compiler) that exec never uses.
 
-import { spawn } from 'node:child_process';
 import { NslabError } from '../model/errors.js';
 import { StateStore } from '../sys/state.js';
+import { passThrough } from './passthrough.js';
 
 interface JournalNode {
   name: string;
@@ -31,14 +31,5 @@ export async function fastExec(p: { lab: string; node: string; cmd: string[] }):
   const nodes = ((j.topology as { nodes?: JournalNode[] }).nodes ?? []);
   const node = nodes.find((n) => n.name === p.node);
   if (!node) throw new NslabError('E_UNKNOWN_NODE', `lab '${p.lab}' has no node '${p.node}'`, { exitCode: 1, hint: `nodes: ${nodes.map((n) => n.name).slice(0, 20).join(', ')}` });
-  return new Promise((resolve) => {
-    const child = spawn('ip', ['netns', 'exec', node.netns, ...p.cmd], { stdio: 'inherit', env: { ...process.env, ...(node.env ?? {}) } });
-    // The child gets the terminal's signals itself; nslab only waits for it.
-    process.on('SIGINT', () => undefined);
-    child.on('error', (e) => {
-      process.stderr.write(`nslab: cannot run ip: ${e.message}\n`);
-      resolve(127);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : signal === 'SIGINT' ? 130 : 1)));
-  });
+  return passThrough('ip', ['netns', 'exec', node.netns, ...p.cmd], node.env);
 }
