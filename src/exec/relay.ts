@@ -13,7 +13,7 @@
 // key). A trailing field is the batch line, for people reading a trace. It stops at the first failure with `@@nslab-fail K MESSAGE` on stderr (K: operations done).
 
 import { NETNS_DIR, type Runner } from '../sys/index.js';
-import type { Operation } from '../model/index.js';
+import { renderOperation, type Operation } from '../model/index.js';
 import { encodeIpLine } from './netlink.js';
 
 // setns(2) by architecture (Node's process.arch names); on another architecture the relay is not used.
@@ -146,6 +146,6 @@ export async function runRelay(runner: Runner, groups: RelayGroup[], timeoutMs: 
   const done = m ? Number(m[1]) : 0;
   const op = ops[Math.min(done, ops.length - 1)];
   const stderr = r.timedOut ? `timed out after ${timeoutMs} ms` : m ? m[2] : r.stderr.trim() || `relay exited with ${r.exitCode}`;
-  const netns = op.netns ?? '';
-  return { applied: ops.slice(0, done), failure: { op, stderr, command: `nslab netlink relay in ${netns}: ${op.tool === 'sysctl' ? 'sysctl -w ' : 'ip '}${op.args.join(' ')}` } };
+  // The command a person can run to see the same failure (the relay sent the equivalent netlink message).
+  return { applied: ops.slice(0, done), failure: { op, stderr, command: renderOperation(op) } };
 }

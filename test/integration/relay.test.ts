@@ -36,7 +36,8 @@ function kernelState(netns: string): unknown {
     addrs: ((l.addr_info ?? []) as Json[]).map((a) => `${String(a.local)}/${String(a.prefixlen)} ${String(a.scope)} ${a.nodad ? 'nodad' : ''}`).sort(),
   }));
   const routes = [...ip(netns, ['-4', 'route', 'show', 'table', 'all']), ...ip(netns, ['-6', 'route', 'show', 'table', 'all'])]
-    .map((r) => JSON.stringify({ ...r, expires: undefined }))
+    // linkdown follows carrier through linkwatch, asynchronously after the link comes up: when, not what.
+    .map((r) => JSON.stringify({ ...r, expires: undefined, flags: ((r.flags ?? []) as string[]).filter((f) => f !== 'linkdown') }))
     .sort();
   const sysctl = execFileSync('ip', ['netns', 'exec', netns, 'sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'], { encoding: 'utf8' });
   return { links, addrs, routes, sysctl };
