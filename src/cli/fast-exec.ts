@@ -4,14 +4,12 @@
 // command tree and the module graph (ajv, yaml, the compiler) that exec never uses.
 
 import { NslabError } from '../model/errors.js';
+import type { ResolvedNode } from '../model/topology.js';
 import { StateStore } from '../sys/state.js';
 import { passThrough } from './passthrough.js';
 
-interface JournalNode {
-  name: string;
-  netns: string;
-  env?: Record<string, string>;
-}
+/** What exec needs of a node, as the journal's topology holds it. */
+type JournalNode = Pick<ResolvedNode, 'name' | 'netns' | 'env'>;
 
 /** `exec LAB NODE [--] CMD...` → the parts, or undefined when this is not that shape (help, missing parts). */
 export function parseExecArgs(args: string[]): { lab: string; node: string; cmd: string[] } | undefined {

@@ -139,8 +139,9 @@ export async function runBatches(runner: Runner, jobs: BatchJob[], workers: numb
   for (const j of nsJobs) byNetns.set(j.netns!, [...(byNetns.get(j.netns!) ?? []), j]);
   const relayed: RelayGroup[] = [];
   const scripted: BatchJob[][] = [];
+  const relay = relayEnabled();
   for (const [netns, group] of byNetns) {
-    const g = relayEnabled() && !group.some((j) => j.tool === 'tc') ? relayGroup(netns, group.flatMap((j) => j.ops)) : null;
+    const g = relay && !group.some((j) => j.tool === 'tc') ? relayGroup(netns, group.flatMap((j) => j.ops)) : null;
     if (g) relayed.push(g);
     else scripted.push(group);
   }

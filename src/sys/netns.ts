@@ -34,7 +34,6 @@ export function netnsInode(name: string): number | undefined {
   }
 }
 
-/** Map every live process to its network namespace inode, in one pass over /proc. */
 /** Every pid in /proc, as text (the directory name). */
 function procPids(): string[] {
   try {
@@ -44,6 +43,7 @@ function procPids(): string[] {
   }
 }
 
+/** Map every live process to its network namespace inode, in one pass over /proc. */
 export function pidsByNetnsInode(inodes: Set<number>): Map<number, number[]> {
   const out = new Map<number, number[]>();
   for (const e of procPids()) {

@@ -106,22 +106,19 @@ export function parseYamlDocument(text: string, file: string): ParsedYaml {
     const problems = [{ code: 'E_YAML_TOO_DEEP', message, path: '', location: { file, line: 1, col: 1 }, hint }];
     return new NslabError('E_INVALID_FILE', `${file}: ${message}`, { exitCode: 1, cause: e, hint, problems });
   };
-  let doc: Document;
-  try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  } catch (e) {
-    // The parser recurses once per level of block nesting and lets the stack overflow escape (2,000 levels).
-    if (e instanceof RangeError) throw tooDeep(e);
-    throw e;
-  }
+  // The parser, and our walks over what it builds, recurse once per level of nesting and let the stack overflow
+  // escape (2,000 levels): that becomes a located problem.
+  const shallow = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof RangeError) throw tooDeep(e);
+      throw e;
+    }
+  };
+  const doc: Document = shallow(() => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false }));
   const problems: Problem[] = [];
-  let scan: ReturnType<typeof scanDocument>;
-  try {
-    scan = scanDocument(doc);
-  } catch (e) {
-    if (e instanceof RangeError) throw tooDeep(e);
-    throw e;
-  }
+  const scan = shallow(() => scanDocument(doc));
   const errors = [...doc.errors.map((e) => ({ pos: e.pos[0], message: e.message, code: e.code as string })), ...scan.errors];
   errors.sort((a, b) => a.pos - b.pos);
   for (const err of errors) {
@@ -151,13 +148,7 @@ export function parseYamlDocument(text: string, file: string): ParsedYaml {
   if (firstAlias !== undefined) {
     // The parser's maxAliasCount bounds nesting but not breadth: 900 aliases of one 50,000-item list pass it and
     // then cost 45 million values downstream. Bounding what aliases add catches both, and cycles.
-    let expanded: number | 'cycle';
-    try {
-      expanded = documentSize(doc, true);
-    } catch (e) {
-      if (e instanceof RangeError) throw tooDeep(e);
-      throw e;
-    }
+    const expanded = shallow(() => documentSize(doc, true));
     if (expanded === 'cycle') throw aliasProblem('an alias refers to a collection that contains it', firstAlias);
     const added = expanded - (documentSize(doc, false) as number);
     if (added > LIMITS.yamlAliasValues)
