@@ -21,7 +21,9 @@ function kernelState(netns: string): unknown {
     const slave = (info.info_slave_data ?? {}) as Json;
     return {
       ifname: l.ifname,
-      flags: l.flags,
+      // NO-CARRIER is iproute2's reading of IFF_RUNNING, which linkwatch sets asynchronously after LOWER_UP: when,
+      // not what (LOWER_UP, the carrier itself, stays compared).
+      flags: ((l.flags ?? []) as string[]).filter((f) => f !== 'NO-CARRIER'),
       mtu: l.mtu,
       master: l.master,
       addrgenmode: (l.inet6_addr_gen_mode ?? l.addr_gen_mode) as unknown,
