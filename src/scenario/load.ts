@@ -7,28 +7,11 @@ import { dirname, resolve as resolvePath, basename } from 'node:path';
 import { NslabError, parseDurationMs, type LocateFn, type Problem, type RawImpairment, type ResolvedTopology } from '../model/index.js';
 import { findLink, loadTopology, parseYamlDocument, resolveRawTopology, validateAgainstSchema } from '../topology/index.js';
 import { formatDocPath } from '../topology/yaml.js';
-import { parseExpectation, type UnitKind } from './expect.js';
+import { METRICS, parseMetricCheck } from './checks.js';
+import { IPERF3_DEFAULTS, PING_DEFAULTS } from './measure.js';
 import type { MetricCheck, Scenario, Step, StepSpec } from './model.js';
 
-const METRICS: Record<string, string[]> = {
-  ping: ['loss', 'rtt_min', 'rtt_avg', 'rtt_max', 'rtt_mdev', 'rtt_p50', 'rtt_p95', 'duplicates', 'out_of_order', 'received', 'reachable'],
-  iperf3: ['throughput', 'sent', 'retransmits', 'jitter', 'loss', 'lost_packets'],
-  exec: ['exit', 'stdout', 'stderr', 'stdout_not'],
-};
-
-/** The unit each scenario metric is measured in (names in files are snake_case, without unit suffixes). */
-export const METRIC_UNITS: Record<string, UnitKind> = {
-  loss: 'percent',
-  rtt_min: 'durationMs',
-  rtt_avg: 'durationMs',
-  rtt_max: 'durationMs',
-  rtt_mdev: 'durationMs',
-  rtt_p50: 'durationMs',
-  rtt_p95: 'durationMs',
-  jitter: 'durationMs',
-  throughput: 'rateBitPerSec',
-  sent: 'rateBitPerSec',
-};
+export { METRICS, METRIC_UNITS } from './checks.js';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -124,13 +107,13 @@ export function loadScenarioText(text: string, file: string): Scenario {
       node(p.from, [...path, 'ping', 'from'], true);
       if (nodes.has(p.to)) node(p.to, [...path, 'ping', 'to'], true);
       else if (!/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
-      spec = { kind: 'ping', from: p.from, to: p.to, count: p.count ?? 10, intervalS: (dur(p.interval, [...path, 'ping', 'interval']) ?? 200) / 1000, family: p.family, size: p.size };
+      spec = { kind: 'ping', from: p.from, to: p.to, count: p.count ?? PING_DEFAULTS.count, intervalS: (dur(p.interval, [...path, 'ping', 'interval']) ?? PING_DEFAULTS.intervalS * 1000) / 1000, family: p.family, size: p.size };
     } else if (rs.iperf3) {
       const p = rs.iperf3;
       node(p.client, [...path, 'iperf3', 'client'], true);
       node(p.server, [...path, 'iperf3', 'server'], true);
       if (p.client === p.server) add([...path, 'iperf3'], 'E_SAME_NODE', 'client and server are the same node', 'measure between two nodes');
-      spec = { kind: 'iperf3', client: p.client, server: p.server, durationS: p.duration ?? 5, protocol: p.protocol ?? 'tcp', bitrate: p.bitrate, parallel: p.parallel, reverse: p.reverse, omitS: p.omit, family: p.family, port: p.port };
+      spec = { kind: 'iperf3', client: p.client, server: p.server, durationS: p.duration ?? IPERF3_DEFAULTS.durationS, protocol: p.protocol ?? IPERF3_DEFAULTS.protocol, bitrate: p.bitrate, parallel: p.parallel, reverse: p.reverse, omitS: p.omit, family: p.family, port: p.port };
     } else if (rs.exec) {
       node(rs.exec.node, [...path, 'exec', 'node']);
       spec = { kind: 'exec', node: rs.exec.node, cmd: rs.exec.cmd };
@@ -179,24 +162,11 @@ export function loadScenarioText(text: string, file: string): Scenario {
             add(mpath, 'E_EXPECT_METRIC', `a ${spec.kind} step has no metric '${metric}'`, allowed ? `metrics of ${spec.kind}: ${allowed.join(', ')}` : `${spec.kind} steps take no expectations`);
             continue;
           }
-          if (metric === 'stdout' || metric === 'stderr' || metric === 'stdout_not') {
-            try {
-              new RegExp(String(value));
-            } catch (e) {
-              add(mpath, 'E_BAD_REGEX', `${JSON.stringify(value)} is not a regular expression: ${(e as Error).message}`, 'escape special characters with \\\\');
-              continue;
-            }
-            checks.push({ metric, expectation: { op: 'regex', pattern: String(value), negate: metric === 'stdout_not', text: String(value) } });
-          } else if (metric === 'reachable') {
-            checks.push({ metric, expectation: { op: 'bool', value: value === true, text: String(value) } });
-          } else {
-            try {
-              const text = metric === 'exit' && typeof value === 'number' ? `== ${value}` : String(value);
-              checks.push({ metric, expectation: parseExpectation(text, { metric, unit: METRIC_UNITS[metric] ?? 'count' }) });
-            } catch (e) {
-              if (e instanceof NslabError) add(mpath, 'E_BAD_EXPECTATION', e.message, e.hint);
-              else throw e;
-            }
+          try {
+            checks.push(parseMetricCheck(metric, value));
+          } catch (e) {
+            if (e instanceof NslabError) add(mpath, e.code, e.message, e.hint);
+            else throw e;
           }
         }
       }

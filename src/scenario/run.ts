@@ -6,11 +6,11 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { Lab, type LabDeps } from '../api/index.js';
 import { NslabError } from '../model/index.js';
-import type { ManagedProcess, RunResult } from '../sys/index.js';
-import { check } from './expect.js';
-import { parseIperf3, parsePing } from './parse/index.js';
-import { nodeAddress, reachMatrix } from './reach.js';
-import type { CheckOutcome, MetricCheck, Scenario, ScenarioResult, Step, StepResult } from './model.js';
+import type { ManagedProcess } from '../sys/index.js';
+import { evaluateChecks, type MetricValue } from './checks.js';
+import { measureIperf3, measurePing, stopProcess } from './measure.js';
+import { reachMatrix } from './reach.js';
+import type { CheckOutcome, Scenario, ScenarioResult, Step, StepResult } from './model.js';
 
 export interface RunHooks {
   onSetup?(scenario: Scenario): void;
@@ -46,42 +46,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), res()), { once: true });
   });
 
-type MetricValue = number | string | boolean | null;
-
-/** Evaluate a step's checks against its metrics; `counts` carries packet counts for "~N%" loss checks. */
-function evaluate(checks: MetricCheck[], metrics: Record<string, MetricValue>, counts: Record<string, { sent: number; lost: number }>, text: Record<string, string>): CheckOutcome[] {
-  return checks.map(({ metric, expectation: e }) => {
-    if (e.op === 'regex') {
-      const hay = text[metric === 'stdout_not' ? 'stdout' : metric] ?? '';
-      const found = new RegExp(e.pattern, 'm').test(hay);
-      const shown = hay.trim().split('\n').slice(0, 3).join(' ⏎ ').slice(0, 120);
-      return { metric, ok: e.negate ? !found : found, expected: `${e.negate ? 'no match for' : 'matches'} /${e.pattern}/`, measured: shown || '(empty)' };
-    }
-    if (e.op === 'bool') return { metric, ok: metrics[metric] === e.value, expected: String(e.value), measured: String(metrics[metric]) };
-    const m = counts[metric] ?? metrics[metric];
-    const r = check(e, typeof m === 'object' && m !== null ? m : typeof m === 'number' ? m : null);
-    return { metric, ...r };
-  });
-}
-
 function argvOf(cmd: string | string[]): string[] {
   return typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd;
-}
-
-function targetAddress(ctx: Ctx, to: string, family?: 4 | 6): string {
-  const node = ctx.lab.topology.nodes.find((n) => n.name === to);
-  if (!node) return to;
-  const a = nodeAddress(node, family ?? 4) ?? (family ? undefined : nodeAddress(node, 6));
-  if (!a) throw new NslabError('E_NO_ADDRESS', `node '${to}' has no IPv${family ?? 4} address`, { exitCode: 1, hint: 'pick another family or node' });
-  return a;
-}
-
-async function stopProcess(p: ManagedProcess): Promise<RunResult> {
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 5000);
-  const r = await p.done;
-  clearTimeout(t);
-  return r;
 }
 
 async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
@@ -100,58 +66,18 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
   try {
     switch (s.kind) {
       case 'ping': {
-        const addr = targetAddress(ctx, s.to, s.family);
-        const argv = ['ping', '-n', '-c', String(s.count), '-i', String(s.intervalS), '-W', '2', ...(s.size !== undefined ? ['-s', String(s.size)] : []), addr];
-        const r = await lab.exec(s.from, argv, { timeoutMs: step.timeoutMs ?? (s.count * s.intervalS + 15) * 1000 });
-        if (r.exitCode > 1 && !/packets transmitted/.test(r.stdout))
-          throw new NslabError('E_STEP', `ping failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { details: { command: r.command } });
-        const p = parsePing(r.stdout);
-        Object.assign(metrics, {
-          loss: p.lossPct,
-          rtt_min: p.rttMinMs,
-          rtt_avg: p.rttAvgMs,
-          rtt_max: p.rttMaxMs,
-          rtt_mdev: p.rttMdevMs,
-          rtt_p50: p.rttP50Ms,
-          rtt_p95: p.rttP95Ms,
-          duplicates: p.duplicates,
-          out_of_order: p.outOfOrder,
-          received: p.received,
-          transmitted: p.transmitted,
-          reachable: p.received > 0,
-        });
-        counts.loss = { sent: p.transmitted, lost: p.transmitted - p.received };
-        series = { rttMs: p.samples.filter((x) => !x.dup).map((x) => ({ seq: x.seq, rttMs: x.rttMs, atMs: startMs + (x.seq - 1) * s.intervalS * 1000 })) };
-        message = `${addr}: ${p.received}/${p.transmitted} replies`;
+        const m = await measurePing(lab, s, { timeoutMs: step.timeoutMs, startMs });
+        Object.assign(metrics, m.metrics);
+        Object.assign(counts, m.counts);
+        series = m.series;
+        message = m.message;
         break;
       }
       case 'iperf3': {
-        const addr = targetAddress(ctx, s.server, s.family);
-        const port = s.port ?? ctx.nextPort++;
-        const server = lab.start(s.server, ['iperf3', '-s', '-1', '--forceflush', '-p', String(port)], { timeoutMs: (s.durationS + (s.omitS ?? 0) + 60) * 1000 });
-        try {
-          await server.waitForOutput(/Server listening/, 10_000);
-          const argv = ['iperf3', '-c', addr, '-p', String(port), '-t', String(s.durationS), '-J'];
-          if (s.protocol === 'udp') argv.push('-u', '-b', s.bitrate ?? '1M');
-          else if (s.bitrate) argv.push('-b', s.bitrate);
-          if (s.parallel) argv.push('-P', String(s.parallel));
-          if (s.reverse) argv.push('-R');
-          if (s.omitS) argv.push('-O', String(s.omitS));
-          const r = await lab.exec(s.client, argv, { timeoutMs: step.timeoutMs ?? (s.durationS + (s.omitS ?? 0) + 30) * 1000 });
-          const p = parseIperf3(r.stdout || r.stderr);
-          Object.assign(metrics, {
-            throughput: p.throughputBitPerSec,
-            sent: p.sentBitPerSec,
-            retransmits: p.retransmits,
-            jitter: p.jitterMs,
-            loss: p.lostPct,
-            lost_packets: p.lostPackets,
-          });
-          if (p.packets !== null && p.lostPackets !== null) counts.loss = { sent: p.packets, lost: p.lostPackets };
-          series = { throughput: p.intervals };
-        } finally {
-          await stopProcess(server);
-        }
+        const m = await measureIperf3(lab, s, { port: ctx.nextPort++, timeoutMs: step.timeoutMs });
+        Object.assign(metrics, m.metrics);
+        Object.assign(counts, m.counts);
+        series = m.series;
         break;
       }
       case 'exec': {
@@ -236,7 +162,7 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
     const r: StepResult = { ...base, durationMs: performance.now() - ctx.t0 - startMs, status: 'error', metrics, checks: [], message: `${err.code}: ${err.message}${err.hint ? ` (${err.hint})` : ''}` };
     return [r, ...children];
   }
-  const checks = [...evaluate(step.checks, metrics, counts, text), ...extraChecks];
+  const checks = [...evaluateChecks(step.checks, metrics, counts, text), ...extraChecks];
   let status: StepResult['status'] = checks.every((c) => c.ok) ? 'pass' : 'fail';
   if (children.some((c) => c.status === 'error')) status = 'error';
   else if (children.some((c) => c.status === 'fail')) status = 'fail';
