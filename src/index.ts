@@ -1,6 +1,25 @@
 // nslab as a library: load a topology, bring a lab up, run commands in it, change it, take it down; and run
 // scenarios. The CLI (src/cli) is a thin layer over exactly these calls.
-export { Lab, cleanLabs, listLabs, requireRoot, summarizeTopology, runNslabInUml, type UpOptions, type LabInfo } from './api/index.js';
+export { Lab, cleanLabs, listLabs, requireRoot, summarizeTopology, runNslabInUml, type UpOptions, type LabInfo, type LabDeps } from './api/index.js';
+export { withLab, shippedTopology, resolveTopologySource, type WithLabOptions, type TopologySource } from './api/index.js';
+export {
+  expectMetrics,
+  checkMetrics,
+  type AnyMeasurement,
+  type MetricExpectations,
+  type PingMeasurement,
+  type PingMetrics,
+  type PingOptions,
+  type Iperf3Measurement,
+  type Iperf3Metrics,
+  type Iperf3Options,
+  type ReachMeasurement,
+  type ReachMetrics,
+  type ReachOptions,
+} from './api/index.js';
+export type { ReachPair } from './scenario/reach.js';
+export type { CheckOutcome } from './scenario/model.js';
+export type { LossCounts } from './scenario/expect.js';
 export { loadTopology, loadTopologyText, resolveRawTopology, generateTopology, parseTopoSpec } from './topology/index.js';
 export { compilePlan, renderPlan } from './plan/index.js';
 export { loadScenario, loadScenarioText } from './scenario/load.js';

@@ -3,3 +3,20 @@
 export { Lab, cleanLabs, listLabs, requireRoot, type UpOptions, type LabInfo, type LabDeps } from './lab.js';
 export { summarizeTopology } from './summary.js';
 export { cliEntry, requireUml, runNslabInUml, runScriptInUml, type UmlNslabOptions } from './uml.js';
+export { withLab, type WithLabOptions } from './fixture.js';
+export { resolveTopologySource, shippedTopology, type TopologySource } from './source.js';
+export {
+  checkMetrics,
+  expectMetrics,
+  type AnyMeasurement,
+  type Iperf3Measurement,
+  type Iperf3Metrics,
+  type Iperf3Options,
+  type MetricExpectations,
+  type PingMeasurement,
+  type PingMetrics,
+  type PingOptions,
+  type ReachMeasurement,
+  type ReachMetrics,
+  type ReachOptions,
+} from './measure.js';

@@ -9,6 +9,8 @@ import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type Tea
 import { teardownError } from '../exec/teardown.js';
 import { deserializeTopology, findLink, serializeTopology } from '../topology/index.js';
 import { parseImpairment } from '../topology/impair.js';
+import { iperf3OnLab, pingOnLab, reachOnLab, requireNodeName, type Iperf3Measurement, type Iperf3Options, type PingMeasurement, type PingOptions, type ReachMeasurement, type ReachOptions } from './measure.js';
+import { describeValue, resolveTopologySource, type TopologySource } from './source.js';
 import {
   ExecaRunner,
   isAlive,
@@ -30,6 +32,8 @@ export interface LabDeps {
 }
 
 export interface UpOptions extends LabDeps {
+  /** Run the topology under this lab name instead of its own (not for an already-resolved topology). */
+  name?: string;
   /** `ephemeral` labs (scenario runs) are cleaned once their owner process is gone. */
   lifetime?: Journal['lifetime'];
   workers?: number;
@@ -85,15 +89,25 @@ export class Lab {
     private readonly store: StateStore,
   ) {}
 
+  /** Next iperf3 server port: each lab.iperf3 call without a port gets its own, as scenario steps do. */
+  private nextIperf3Port = 5201;
+
   get name(): string {
     return this.topology.name;
   }
 
-  static plan(t: ResolvedTopology): Plan {
-    return compilePlan(t);
+  static plan(source: TopologySource): Plan {
+    return compilePlan(resolveTopologySource(source));
   }
 
-  static async up(t: ResolvedTopology, opts: UpOptions = {}): Promise<Lab> {
+  /**
+   * Build a lab and return it running. `source` is a path, YAML text, a topology object or a resolved topology
+   * (loadTopology's result). On any failure or abort (`opts.signal`) what was built is rolled back before the
+   * error is thrown.
+   */
+  static async up(source: TopologySource, opts: UpOptions = {}): Promise<Lab> {
+    if (opts === null || typeof opts !== 'object') throw new NslabError('E_BAD_ARGUMENT', `Lab.up options must be an object, not ${describeValue(opts)}`, { exitCode: 1, hint: "e.g. Lab.up('topologies/two-hosts.yaml', { name: 'ci1' })" });
+    const t = resolveTopologySource(source, { name: opts.name });
     requireRoot();
     const runner = opts.runner ?? new ExecaRunner();
     const store = opts.store ?? new StateStore();
@@ -154,6 +168,7 @@ export class Lab {
   }
 
   netnsOf(node: string): string {
+    requireNodeName(node, 'node');
     const n = this.topology.nodes.find((x) => x.name === node);
     if (!n)
       throw new NslabError('E_UNKNOWN_NODE', `lab '${this.name}' has no node '${node}'`, {
@@ -166,6 +181,7 @@ export class Lab {
   /** Run argv inside a node's namespace (no shell), with the node's env. */
   async exec(node: string, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     const ns = this.netnsOf(node);
+    requireArgv(argv, 'exec');
     const env = this.topology.nodes.find((x) => x.name === node)!.env;
     return this.runner.run('ip', ['netns', 'exec', ns, ...argv], { ...opts, env: { ...env, ...opts.env } });
   }
@@ -173,6 +189,7 @@ export class Lab {
   /** Start a long-running process in a node, watched by nslab (servers, background steps, captures). */
   start(node: string, argv: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): ManagedProcess {
     const ns = this.netnsOf(node);
+    requireArgv(argv, 'start');
     const env = this.topology.nodes.find((x) => x.name === node)!.env;
     return this.runner.start('ip', ['netns', 'exec', ns, ...argv], { ...opts, env: { ...env, ...opts.env } });
   }
@@ -183,6 +200,9 @@ export class Lab {
    * link's nodes.
    */
   async impair(linkSpec: string, change: RawImpairment, opts: { direction?: string; clear?: boolean } = {}): Promise<void> {
+    requireLinkSpec(linkSpec, 'impair');
+    if (change === null || typeof change !== 'object' || Array.isArray(change))
+      throw new NslabError('E_BAD_ARGUMENT', `impair: the change must be an object, not ${describeValue(change)}`, { exitCode: 1, hint: "e.g. lab.impair('h1-h2', { rate: '10mbit' }), or { } with { clear: true }" });
     const j = this.requireJournal();
     const link = findLink(this.topology, linkSpec);
     const dir = parseDirection(opts.direction, link.a.node, link.b.node);
@@ -206,10 +226,38 @@ export class Lab {
     });
   }
 
+  /** Take a link down (both ends lose carrier) or bring it back up. The link is `nodeA-nodeB` or `node:ifname`. */
+  async link(linkSpec: string, state: 'up' | 'down'): Promise<void> {
+    return this.setLink(linkSpec, state);
+  }
+
   async setLink(linkSpec: string, state: 'up' | 'down'): Promise<void> {
+    requireLinkSpec(linkSpec, 'link');
+    if (state !== 'up' && state !== 'down') throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up' or 'down', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
     const j = this.requireJournal();
     const link = findLink(this.topology, linkSpec);
     await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => undefined);
+  }
+
+  /**
+   * Ping from one node to another (or to an address) and return the scenario ping step's metrics, typed:
+   * loss in percent with the packet counts behind it, rtt min/avg/max/mdev/p50/p95 in ms, and every sample.
+   */
+  async ping(from: string, to: string, opts?: PingOptions): Promise<PingMeasurement> {
+    return pingOnLab(this, from, to, opts);
+  }
+
+  /** Run iperf3 (server on `server`, client on `client`) and return the scenario iperf3 step's metrics, typed. */
+  async iperf3(client: string, server: string, opts?: Iperf3Options): Promise<Iperf3Measurement> {
+    return iperf3OnLab(this, client, server, this.nextIperf3Port++, opts);
+  }
+
+  /**
+   * Probe every from→to pair (one ping each, every addressed family), as a scenario's reach step does. `from`
+   * and `to` are a node, an array of nodes, or 'all' (every host).
+   */
+  async reach(from: string | string[], to: string | string[], opts?: ReachOptions): Promise<ReachMeasurement> {
+    return reachOnLab(this, from, to, opts);
   }
 
   private requireJournal(): Journal {
@@ -224,6 +272,19 @@ export class Lab {
     if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1 });
     return downJournal(j, this.runner, this.store);
   }
+}
+
+function requireArgv(argv: unknown, what: string): void {
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string'))
+    throw new NslabError('E_BAD_ARGUMENT', `${what}: the command must be a non-empty array of strings (argv, no shell), not ${describeValue(argv)}`, {
+      exitCode: 1,
+      hint: "e.g. lab.exec('h1', ['ip', 'addr']); for a shell line: ['sh', '-c', 'ip addr | grep inet']",
+    });
+}
+
+function requireLinkSpec(v: unknown, what: string): void {
+  if (typeof v !== 'string' || v === '')
+    throw new NslabError('E_BAD_ARGUMENT', `${what}: the link must be a string, nodeA-nodeB or node:ifname, not ${describeValue(v)}`, { exitCode: 1, hint: "e.g. 'h1-h2' or 'h1:eth0'" });
 }
 
 function parseDirection(d: string | undefined, a: string, b: string): Direction {

@@ -41,12 +41,23 @@ export function resolveRawTopology(value: unknown, locate: LocateFn, file: strin
   return result;
 }
 
-export function loadTopologyText(text: string, file = '<input>'): ResolvedTopology {
-  const doc = parseYamlDocument(text, file);
-  return resolveRawTopology(doc.value, doc.locate, file);
+/** What a caller may change in a topology before it is resolved (the name: a test suite runs a shipped file under its own). */
+export interface TopologyOverrides {
+  name?: string;
 }
 
-export function loadTopology(file: string): ResolvedTopology {
+/** Replace the document's top-level keys (validated with the rest; a bad name is reported like one in the file). */
+export function withOverrides(value: unknown, o: TopologyOverrides): unknown {
+  if (o.name === undefined || !value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return { ...(value as object), name: o.name };
+}
+
+export function loadTopologyText(text: string, file = '<input>', overrides: TopologyOverrides = {}): ResolvedTopology {
+  const doc = parseYamlDocument(text, file);
+  return resolveRawTopology(withOverrides(doc.value, overrides), doc.locate, file);
+}
+
+export function loadTopology(file: string, overrides: TopologyOverrides = {}): ResolvedTopology {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -58,5 +69,5 @@ export function loadTopology(file: string): ResolvedTopology {
       hint: err.code === 'ENOENT' ? 'check the path; topologies/ holds the shipped examples' : undefined,
     });
   }
-  return loadTopologyText(text, file);
+  return loadTopologyText(text, file, overrides);
 }
