@@ -109,6 +109,7 @@ export async function withLab<T>(topology: TopologySource, body: (lab: Lab) => P
     try {
       // A lab of a test suite is ephemeral: should this process die without tearing it down (SIGKILL), `nslab
       // clean` removes it because its owner is gone.
+      if (ac.signal.aborted) throw ac.signal.reason;
       up = Lab.up(resolved, { ...upOptions, name: undefined, lifetime: 'ephemeral', signal: ac.signal });
       up.catch(() => undefined);
       lab = await Promise.race([up, aborted]);

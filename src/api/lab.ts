@@ -91,6 +91,8 @@ export class Lab {
 
   /** Next iperf3 server port: each lab.iperf3 call without a port gets its own, as scenario steps do. */
   private nextIperf3Port = 5201;
+  /** Set by down(): a change still in flight then (a test body after withLab's abort) must not write the journal back. */
+  private closed = false;
 
   get name(): string {
     return this.topology.name;
@@ -219,7 +221,9 @@ export class Lab {
       checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: JSON.stringify(change) })), { netns: true, veth: true, bridge: true, qdiscs: j.qdiscs });
     }
     const ops = compileImpairChange(this.topology, link, next);
+    this.requireOpen();
     await applyChange(j, `impair ${linkSpec} ${opts.clear ? 'clear' : JSON.stringify(change)} (${dir})`, ops, { runner: this.runner, store: this.store }, (jj) => {
+      this.requireOpen();
       link.aToB = next.aToB;
       link.bToA = next.bToA;
       jj.topology = serializeTopology(this.topology);
@@ -236,7 +240,7 @@ export class Lab {
     if (state !== 'up' && state !== 'down') throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up' or 'down', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
     const j = this.requireJournal();
     const link = findLink(this.topology, linkSpec);
-    await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => undefined);
+    await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => this.requireOpen());
   }
 
   /**
@@ -260,6 +264,10 @@ export class Lab {
     return reachOnLab(this, from, to, opts);
   }
 
+  private requireOpen(): void {
+    if (this.closed) throw new NslabError('E_LAB_DOWN', `lab '${this.name}' was taken down while this change ran`, { exitCode: 2, hint: 'a test body that outlived its withLab (timeout or abort) ends here' });
+  }
+
   private requireJournal(): Journal {
     const j = this.store.read(this.name);
     if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1 });
@@ -268,6 +276,7 @@ export class Lab {
 
   async down(): Promise<TeardownReport> {
     requireRoot();
+    this.closed = true;
     const j = this.store.read(this.name);
     if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1 });
     return downJournal(j, this.runner, this.store);

@@ -46,19 +46,28 @@ t.test('throw: the body’s own error comes back, the lab is gone', { skip }, as
 
 t.test('runner abort mid-body: rejects E_ABORTED at once, lab gone, the stray body fails quietly', { skip }, async (t) => {
   const ac = new AbortController();
-  let bodyFailure: unknown;
+  const late: string[] = [];
+  let bodyDone!: () => void;
+  const bodyEnded = new Promise<void>((r) => (bodyDone = r));
   const started = Date.now();
   const run = withLab(TWO, async (lab) => {
     setTimeout(() => ac.abort(new Error('test timed out')), 200);
-    // A command that outlives the abort: teardown kills it with the namespace's processes.
-    await lab.exec('h1', ['sleep', '30']).catch((e) => (bodyFailure = e));
-    await lab.ping('h1', 'h2', { count: 1 }).catch((e) => (bodyFailure = e));
+    try {
+      // A command that outlives the abort: teardown kills it with the namespace's processes.
+      await lab.exec('h1', ['sleep', '30']).catch((e) => late.push(`exec: ${e.code ?? e.message}`));
+      // Changes after the teardown must not write the lab's journal back.
+      await lab.link('h1-h2', 'down').catch((e) => late.push(`link: ${e.code}`));
+      await lab.impair('h1-h2', { rate: '1mbit' }).catch((e) => late.push(`impair: ${e.code}`));
+    } finally {
+      bodyDone();
+    }
   }, { name: 'apiwl3', signal: ac.signal });
   await t.rejects(run, { code: 'E_ABORTED', message: /test timed out/ });
   t.ok(Date.now() - started < 20_000, 'did not wait for the 30 s command');
   assertGone(t, 'apiwl3');
-  await new Promise((r) => setTimeout(r, 300));
-  t.pass(`the body's own later failure did not crash the process (${bodyFailure ? 'it failed' : 'it ended'})`);
+  await bodyEnded;
+  t.match(late.filter((l) => !l.startsWith('exec')), [/^link: E_(NO_SUCH_LAB|LAB_DOWN|LAB_NOT_UP)$/, /^impair: E_(NO_SUCH_LAB|LAB_DOWN|LAB_NOT_UP)$/], `the body's later changes were refused (${late.join(', ')})`);
+  assertGone(t, 'apiwl3');
 });
 
 t.test('timeoutMs: rejects E_TIMEOUT and tears down', { skip }, async (t) => {
