@@ -3,9 +3,10 @@
 
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NslabError, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
+import { NslabError, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
 import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type QdiscNeed } from '../plan/index.js';
 import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
+import { readNetnsTags } from '../exec/batch.js';
 import { teardownError } from '../exec/teardown.js';
 import { deserializeTopology, findLink, serializeTopology } from '../topology/index.js';
 import { parseImpairment } from '../topology/impair.js';
@@ -72,6 +73,12 @@ export const QDISC_FIX_HINT =
 
 /** Fail before creating anything when the kernel lacks a qdisc that the lab's links need. */
 export function checkQdiscs(needs: QdiscNeed[], caps: KernelCapabilities): void {
+  // A probe that could not even make its namespace learned nothing about qdiscs: say what failed.
+  if (!caps.netns)
+    throw new NslabError('E_PROBE', `the kernel capability probe could not create a network namespace: ${caps.error ?? 'ip netns add failed'}`, {
+      exitCode: 2,
+      hint: 'run nslab doctor; creating namespaces needs root and a kernel with CONFIG_NET_NS',
+    });
   const missing = needs.filter((n) => !caps.qdiscs[n.qdisc]);
   if (!missing.length) return;
   const lines = missing.map((m) => `link ${m.link} (from ${m.from}) asks for "${m.impairment}", which needs the ${m.qdisc} qdisc (sch_${m.qdisc})`);
@@ -80,6 +87,21 @@ export function checkQdiscs(needs: QdiscNeed[], caps: KernelCapabilities): void 
     hint: QDISC_FIX_HINT,
     details: { missing },
   });
+}
+
+/**
+ * E_NETNS_EXISTS, with a hint that never sends a person to delete a running lab's namespaces: names of this lab
+ * that carry an nslab tag belong to a lab of the same name kept in another state directory (NSLAB_STATE_DIR).
+ */
+async function clashError(lab: string, clash: string[], runner: Runner, store: StateStore): Promise<NslabError> {
+  const proofs = await readNetnsTags(runner, clash).catch(() => new Map<string, { tag?: string }>());
+  const tagged = clash.filter((n) => proofs.get(n)?.tag?.startsWith(`nslab:${lab}:`));
+  const list = (names: string[]) => `${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+  const message = `namespace${clash.length > 1 ? 's' : ''} ${list(clash)} already exist${clash.length > 1 ? '' : 's'}, but lab '${lab}' is not running in ${store.root}`;
+  const hint = tagged.length
+    ? `${list(tagged)} carr${tagged.length > 1 ? 'y' : 'ies'} the tag of an nslab lab '${lab}' that is kept in another state directory (NSLAB_STATE_DIR): do not delete them by hand; take that lab down with NSLAB_STATE_DIR=ITS_DIR nslab down ${lab}, or give this lab another name`
+    : `nslab never touches what it did not create: remove them by hand (ip netns del NAME) if they are leftovers, or rename the lab`;
+  return new NslabError('E_NETNS_EXISTS', message, { exitCode: 2, hint, details: { clash, tagged } });
 }
 
 export class Lab {
@@ -134,10 +156,7 @@ export class Lab {
     const clash = plan.netns.filter((n) => existing.has(n));
     if (clash.length) {
       store.remove(t.name);
-      throw new NslabError('E_NETNS_EXISTS', `namespace${clash.length > 1 ? 's' : ''} ${clash.slice(0, 5).join(', ')} already exist${clash.length > 1 ? '' : 's'}, but lab '${t.name}' is not running`, {
-        exitCode: 2,
-        hint: `nslab never touches what it did not create: remove them by hand (ip netns del NAME) if they are leftovers, or rename the lab`,
-      });
+      throw await clashError(t.name, clash, runner, store);
     }
     try {
       if (!netnsDirExists()) writeFileSync(join(store.root, NETNS_MARKER), '');
@@ -156,13 +175,14 @@ export class Lab {
   /** A running lab, by name. */
   static open(name: string, deps: LabDeps = {}): Lab {
     const store = deps.store ?? new StateStore();
-    const j = store.read(name);
-    if (!j)
+    const found = store.inspect(name);
+    if (found.state === 'corrupt') throw store.corruptError(name, found.reason);
+    if (found.state === 'missing')
       throw new NslabError('E_NO_SUCH_LAB', `no lab named '${name}' is running`, {
         exitCode: 1,
         hint: `'nslab ls' lists the labs on this machine`,
       });
-    return new Lab(deserializeTopology(j.topology), deps.runner ?? new ExecaRunner(), store);
+    return new Lab(deserializeTopology(found.journal.topology), deps.runner ?? new ExecaRunner(), store);
   }
 
   journal(): Journal | undefined {
@@ -339,7 +359,12 @@ async function releaseNetnsDir(runner: Runner, store: StateStore): Promise<void>
 export function listLabs(deps: LabDeps = {}): LabInfo[] {
   const store = deps.store ?? new StateStore();
   return store.list().map((name) => {
-    const j = store.read(name);
+    let j: Journal | undefined;
+    try {
+      j = store.read(name);
+    } catch (e) {
+      if (!(e instanceof NslabError && e.code === 'E_STATE_UNTRUSTED')) throw e; // shown as unknown; clean explains
+    }
     if (!j) return { name, status: 'unknown', nodes: 0, links: 0, source: '', createdAt: '', ownerPid: 0, ownerAlive: false, lifetime: 'unknown' };
     const t = j.topology as { nodes?: unknown[]; links?: unknown[] };
     return {
@@ -368,7 +393,15 @@ export async function cleanLabs(opts: LabDeps & { all?: boolean } = {}): Promise
   const reports: TeardownReport[] = [];
   const errors: string[] = [];
   for (const name of store.list()) {
-    const found = store.inspect(name);
+    let found: ReturnType<StateStore['inspect']>;
+    try {
+      found = store.inspect(name);
+    } catch (e) {
+      // One lab's untrusted state stops nothing else: it is reported, and left alone.
+      if (!(e instanceof NslabError && e.code === 'E_STATE_UNTRUSTED')) throw e;
+      errors.push(`${e.message}: ${e.hint}`);
+      continue;
+    }
     if (found.state === 'missing') {
       // A claim whose builder died before the first journal write: nothing was created yet.
       store.remove(name);
@@ -378,9 +411,8 @@ export async function cleanLabs(opts: LabDeps & { all?: boolean } = {}): Promise
       // Without a journal nothing proves which namespaces are ours: report it, keep the directory for a person to
       // read, and go on with the other labs (an unreadable journal used to be removed with its directory,
       // orphaning the lab's namespaces for good).
-      errors.push(
-        `lab '${name}': its journal ${join(store.labDir(name), 'journal.json')} is unreadable (${found.reason}); left alone: check 'ip netns list | grep nslab-${name}-', remove those by hand (ip netns del NAME), then rm -r ${store.labDir(name)}`,
-      );
+      const e = store.corruptError(name, found.reason);
+      errors.push(`${e.message}: ${e.hint}`);
       continue;
     }
     const j = found.journal;
@@ -391,8 +423,41 @@ export async function cleanLabs(opts: LabDeps & { all?: boolean } = {}): Promise
     reports.push(r);
     errors.push(...r.errors);
   }
+  const probes = await cleanProbes(runner);
+  if (probes) {
+    reports.push(probes);
+    errors.push(...probes.errors);
+  }
   await releaseNetnsDir(runner, store);
   if (errors.length)
     throw new NslabError('E_TEARDOWN', `clean left ${errors.length} problem(s): ${errors.join('; ')}`, { exitCode: 2 });
   return reports;
+}
+
+/**
+ * Scratch namespaces of capability probes that died (a probe killed at its timeout, or by SIGKILL, runs no cleanup of
+ * its own). One is removed when its tag proves it a probe's (probeTag: pid and start time, matching its name) and
+ * that process is gone; an untagged one is named, with the command, and left alone.
+ */
+async function cleanProbes(runner: Runner): Promise<TeardownReport | undefined> {
+  const names = listNetns().filter((n) => PROBE_NETNS_PATTERN.test(n));
+  if (!names.length) return undefined;
+  const proofs = await readNetnsTags(runner, names);
+  const report: TeardownReport = { lab: '(capability probes)', namespacesDeleted: [], namespacesSkipped: [], notOurs: [], processesKilled: 0, errors: [] };
+  for (const n of names) {
+    const pid = Number(PROBE_NETNS_PATTERN.exec(n)![1]);
+    const p = proofs.get(n);
+    if (!p) continue;
+    const m = /^nslab:probe:(\d+):(\d*)$/.exec(p.tag ?? '');
+    if (!m || Number(m[1]) !== pid) {
+      if (isAlive(pid)) continue; // perhaps a probe between `netns add` and its tag
+      report.namespacesSkipped.push(n);
+      report.notOurs.push(`${n}: carries no probe tag, so nothing proves nslab made it (an older nslab's probe?); if it is one: ip netns del ${n}`);
+    } else if (!isAlive(pid, m[2] || undefined)) report.namespacesDeleted.push(n);
+  }
+  if (report.namespacesDeleted.length) {
+    const r = await runner.run('ip', ['-force', '-batch', '-'], { input: report.namespacesDeleted.map((n) => `netns del ${n}`).join('\n') + '\n', timeoutMs: 60_000 });
+    if (r.exitCode !== 0) report.errors.push(`removing probe namespaces: ${r.stderr.trim()}`);
+  }
+  return report.namespacesDeleted.length || report.notOurs.length ? report : undefined;
 }

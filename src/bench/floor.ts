@@ -4,7 +4,7 @@
 // bash; teardown is one `ip -batch` of `netns del`. No journal, no rollback, no Node in the loop: what is left
 // over when nslab's overhead is taken away. Namespaces are renamed `nbf-…` so they are never mistaken for a lab.
 
-import type { Plan } from '../model/index.js';
+import { netnsLabPrefix, type Plan } from '../model/index.js';
 import { runTimed } from './spawn.js';
 
 export interface FloorScripts {
@@ -18,7 +18,7 @@ export interface FloorScripts {
  * (`nsenter --net=… ip -batch`), skipping ip's per-process mount namespace and /sys remount — the proposed change.
  */
 export function floorScripts(plan: Plan, prefix: string, enter: 'ip-n' | 'nsenter' = 'ip-n'): FloorScripts {
-  const from = `nslab-${plan.lab}-`;
+  const from = netnsLabPrefix(plan.lab);
   const rename = (t: string) => (t.startsWith(from) ? prefix + t.slice(from.length) : t);
   const netns = plan.netns.map(rename);
   const host: string[] = [];

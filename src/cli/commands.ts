@@ -2,6 +2,7 @@
 // check, 2 runtime error).
 
 import { cleanLabs, Lab, listLabs, requireRoot, summarizeTopology } from '../api/index.js';
+import type { TeardownReport } from '../exec/index.js';
 import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
 import { compilePlan, impairmentSummary, renderPlan } from '../plan/index.js';
 import { ExecaRunner, probeKernel } from '../sys/index.js';
@@ -73,7 +74,7 @@ export async function down(argv: Argv): Promise<number> {
   const sig = abortOnSignals(); // teardown runs to the end whatever arrives
   try {
     const r = await lab.down();
-    out(argv.json ? JSON.stringify(r) : `lab '${r.lab}' is down (${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped)`);
+    out(argv.json ? JSON.stringify(r) : `lab '${r.lab}' is down (${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped)${leftAlone(r)}`);
     return 0;
   } finally {
     sig.dispose();
@@ -142,8 +143,13 @@ export async function clean(argv: Argv): Promise<number> {
   const reports = await cleanLabs({ all: !!argv.all });
   if (argv.json) out(JSON.stringify(reports));
   else if (!reports.length) out('nothing to clean');
-  else for (const r of reports) out(`cleaned lab '${r.lab}': ${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped${r.namespacesSkipped.length ? `, left alone (not ours): ${r.namespacesSkipped.join(', ')}` : ''}`);
+  else for (const r of reports) out(`cleaned ${r.lab.startsWith('(') ? r.lab : `lab '${r.lab}'`}: ${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped${leftAlone(r)}`);
   return 0;
+}
+
+/** The namespaces teardown left alone because nothing proves them ours, each with why and what to do. */
+function leftAlone(r: TeardownReport): string {
+  return r.notOurs.length ? `\nleft alone, not proven ours (${r.notOurs.length}):\n${r.notOurs.map((n) => `  ${n}`).join('\n')}` : '';
 }
 
 interface Check {

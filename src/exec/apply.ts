@@ -3,9 +3,10 @@
 // the caller rolls back with destroyLab, which undoes from the journal.
 
 import { availableParallelism } from 'node:os';
-import { NslabError, renderOperation, type Journal, type Operation, type Plan, type Stage } from '../model/index.js';
+import { netnsTag, NslabError, renderOperation, type Journal, type Operation, type Plan, type Stage } from '../model/index.js';
 import { netnsInode, OWNER_ENV, procStartTime, renderCommand, type Runner, type StateStore } from '../sys/index.js';
-import { groupJobs, runBatches } from './batch.js';
+import { createNamespaces, groupJobs, runBatches } from './batch.js';
+import { newBuildId, ownerEnvValue } from './journal.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -43,7 +44,7 @@ function interrupted(where: string): NslabError {
 }
 
 async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps): Promise<void> {
-  const tag = { [OWNER_ENV]: journal.lab };
+  const tag = { [OWNER_ENV]: ownerEnvValue(journal)! };
   const timeoutMs = deps.execTimeoutMs ?? deps.timeoutMs ?? EXEC_TIMEOUT_MS;
   if (stage.name === 'start') {
     stage.ops.forEach((op, i) => {
@@ -109,6 +110,8 @@ async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps):
 
 export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): Promise<void> {
   const workers = deps.workers ?? availableParallelism();
+  // The tag written into each namespace comes from the journal, written before anything is created.
+  journal.buildId ??= newBuildId();
   const total = plan.stages.reduce((n, s) => n + s.ops.length, 0);
   let done = 0;
   for (const stage of plan.stages) {
@@ -126,7 +129,12 @@ export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): 
         throw e;
       }
     } else {
-      const outcome = await runBatches(deps.runner, groupJobs(stage.ops), workers, deps.timeoutMs ?? STAGE_TIMEOUT_MS, { [OWNER_ENV]: journal.lab });
+      const timeoutMs = deps.timeoutMs ?? STAGE_TIMEOUT_MS;
+      const env = { [OWNER_ENV]: ownerEnvValue(journal)! };
+      const outcome =
+        stage.name === 'namespaces'
+          ? await createNamespaces(deps.runner, stage.ops, netnsTag(journal.lab, journal.buildId!), timeoutMs, env)
+          : await runBatches(deps.runner, groupJobs(stage.ops), workers, timeoutMs, env);
       if (stage.name === 'namespaces') {
         // Record each namespace's identity as soon as it exists: teardown deletes only these inodes.
         const created = new Set(outcome.applied.map((o) => o.args[2]));

@@ -7,8 +7,9 @@
 // per line we know exactly which operations were applied.
 
 import { NslabError, shellQuote, type Operation } from '../model/index.js';
-import { NETNS_DIR, type Runner } from '../sys/index.js';
-import { relayGroup, runRelay, setnsSyscall, type RelayGroup } from './relay.js';
+import { existsSync } from 'node:fs';
+import { NETNS_DIR, netnsInode, type Runner } from '../sys/index.js';
+import { createGroup, readTagsByRelay, relayGroup, runRelay, setnsSyscall, type NetnsProof, type RelayGroup } from './relay.js';
 
 export interface BatchJob {
   tool: 'ip' | 'tc' | 'sysctl';
@@ -145,17 +146,12 @@ export async function runBatches(runner: Runner, jobs: BatchJob[], workers: numb
     if (g) relayed.push(g);
     else scripted.push(group);
   }
-  const deal = <T>(items: T[]): T[][] => {
-    const n = Math.max(1, Math.min(workers, items.length));
-    const buckets: T[][] = Array.from({ length: n }, () => []);
-    items.forEach((it, i) => buckets[i % n].push(it));
-    return items.length ? buckets : [];
-  };
+  const deal = <T>(items: T[]) => dealOut(items, workers);
   const results = await Promise.all([
     ...deal(relayed).map(async (b): Promise<BatchOutcome> => {
       const r = await runRelay(runner, b, timeoutMs, env);
       // No perl on this machine: the same namespaces go through iproute2 instead.
-      if (r.unavailable) return runScript(runner, b.flatMap((g) => byNetns.get(g.netns)!), timeoutMs, env);
+      if (r.unavailable) return runScript(runner, b.flatMap((g) => byNetns.get(g.netns!)!), timeoutMs, env);
       return r;
     }),
     ...deal(scripted).map((b) => runScript(runner, b.flat(), timeoutMs, env)),
@@ -163,6 +159,38 @@ export async function runBatches(runner: Runner, jobs: BatchJob[], workers: numb
   for (const r of results) applied.push(...r.applied);
   const failure = results.find((r) => r.failure)?.failure;
   return failure ? { applied, failure } : { applied };
+}
+
+/** Items spread round-robin over at most `workers` lists (none for no items). */
+function dealOut<T>(items: T[], workers: number): T[][] {
+  const n = Math.max(1, Math.min(workers, items.length));
+  const buckets: T[][] = Array.from({ length: n }, () => []);
+  items.forEach((it, i) => buckets[i % n].push(it));
+  return items.length ? buckets : [];
+}
+
+/**
+ * The namespaces stage: each `netns add` together with its ownership tag (the loopback's alias, see netnsTag).
+ * Through the relay a namespace only appears in /run/netns already tagged. The fallback (NSLAB_NO_RELAY=1, or no
+ * perl) is one `ip -batch` in which each `netns add` is followed by `netns exec NAME ip link set dev lo alias TAG`:
+ * a crash between the two lines leaves an untagged namespace, which teardown leaves alone and names. `applied` holds
+ * the `netns add` operations whose namespace exists (tagged or not).
+ */
+export async function createNamespaces(runner: Runner, ops: Operation[], tag: string, timeoutMs: number, env?: Record<string, string>): Promise<BatchOutcome> {
+  if (relayEnabled()) {
+    // One process, like the `ip -batch` it replaces: creating namespaces serialises in the kernel (net_rwsem,
+    // the nsfs mounts) far more than configuring them does.
+    const r = await runRelay(runner, [createGroup(ops, tag)], timeoutMs, env);
+    // Without perl nothing ran: fall back to iproute2.
+    if (!r.unavailable) return r.failure ? { applied: r.applied, failure: r.failure } : { applied: r.applied };
+  }
+  const lines = ops.flatMap((op) => [op, { ...op, kind: 'link.set' as const, args: ['netns', 'exec', op.args[2], 'ip', 'link', 'set', 'dev', 'lo', 'alias', tag], undo: null }]);
+  const r = await runScript(runner, [{ tool: 'ip', netns: null, ops: lines }], timeoutMs, env);
+  const made = new Set(r.applied.filter((o) => o.args[1] === 'add').map((o) => o.args[2]));
+  // A failing tag line leaves its namespace made but untagged: it counts as applied (it exists), unproven.
+  if (r.failure?.op.args[1] === 'exec') made.add(r.failure.op.args[2]);
+  const applied = ops.filter((o) => made.has(o.args[2]));
+  return r.failure ? { applied, failure: r.failure } : { applied };
 }
 
 /** The relay needs setns(2)'s number for this architecture; NSLAB_NO_RELAY=1 turns it off (to compare, or to debug). */
@@ -187,4 +215,41 @@ export function groupJobs(ops: Operation[]): BatchJob[] {
   // sysctls before ip before tc inside one namespace: forwarding is on before routes, links are up before shaping.
   const order = { sysctl: 0, ip: 1, tc: 2 } as const;
   return [...jobs.values()].sort((a, b) => order[a.tool] - order[b.tool]);
+}
+
+/**
+ * The proof (inode and loopback alias) of each named namespace that exists, read in one process: the relay, or
+ * without it one `sh` running `nsenter … ip -j link show dev lo` per namespace (slower, but only where perl is
+ * missing or turned off). Teardown of a 1000-namespace lab reads them all before it deletes anything.
+ */
+export async function readNetnsTags(runner: Runner, names: string[], timeoutMs = 60_000): Promise<Map<string, NetnsProof>> {
+  // Names reach a shell below: only what nslab generates (checked by the callers too).
+  const safe = names.filter((n) => /^[A-Za-z0-9_.-]+$/.test(n) && n !== '.' && n !== '..');
+  if (!safe.length) return new Map();
+  if (relayEnabled()) {
+    const m = await readTagsByRelay(runner, safe, timeoutMs);
+    if (m) return m;
+  }
+  const script = safe.map((n) => `echo "@@ns ${n}"; nsenter --net=${NETNS_DIR}/${n} ip -j link show dev lo 2>/dev/null; echo`).join('\n');
+  const r = await runner.run('sh', ['-s'], { input: script + '\n', timeoutMs });
+  const out = new Map<string, NetnsProof>();
+  const parts = r.stdout.split(/^@@ns /m).slice(1);
+  for (const part of parts) {
+    const nl = part.indexOf('\n');
+    const name = part.slice(0, nl);
+    if (!safe.includes(name)) continue;
+    const inode = netnsInode(name);
+    if (inode === undefined) {
+      if (existsSync(`${NETNS_DIR}/${name}`)) out.set(name, { inode: 0 });
+      continue;
+    }
+    let tag: string | undefined;
+    try {
+      tag = (JSON.parse(part.slice(nl + 1)) as { ifalias?: string }[])[0]?.ifalias;
+    } catch {
+      /* no answer: unproven */
+    }
+    out.set(name, { inode, ...(tag !== undefined ? { tag } : {}) });
+  }
+  return out;
 }

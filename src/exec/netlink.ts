@@ -20,6 +20,7 @@ const NLM_F_ACK = 0x4;
 const NLM_F_EXCL = 0x200;
 const NLM_F_CREATE = 0x400;
 const RTM_NEWLINK = 16;
+const RTM_GETLINK = 18;
 const RTM_NEWADDR = 20;
 const RTM_NEWROUTE = 24;
 const AF_INET = 2;
@@ -30,6 +31,7 @@ const IFLA_IFNAME = 3;
 const IFLA_MTU = 4;
 const IFLA_MASTER = 10;
 const IFLA_LINKINFO = 18;
+const IFLA_IFALIAS = 20;
 const IFLA_INFO_KIND = 1;
 const IFLA_INFO_DATA = 2;
 const IFLA_AF_SPEC = 26;
@@ -142,7 +144,7 @@ function addressBytes(family: Family, address: bigint): Uint8Array {
   return out;
 }
 
-/** `link set dev NAME [up|down] [mtu N] [master M|nomaster] [addrgenmode MODE]` */
+/** `link set dev NAME [up|down] [mtu N] [master M|nomaster] [addrgenmode MODE] [alias TEXT]` */
 function linkSet(args: string[], le: boolean): NetlinkRequest | null {
   const name = args[3];
   if (!isIfname(name)) return null;
@@ -151,6 +153,7 @@ function linkSet(args: string[], le: boolean): NetlinkRequest | null {
   let mtu: number | undefined;
   let master: string | undefined;
   let genMode: number | undefined;
+  let alias: string | undefined;
   for (let i = 4; i < args.length; i++) {
     const t = args[i];
     if (t === 'up' || t === 'down') {
@@ -160,6 +163,7 @@ function linkSet(args: string[], le: boolean): NetlinkRequest | null {
     else if (t === 'master' && isIfname(args[i + 1])) master = args[++i];
     else if (t === 'nomaster') master = '';
     else if (t === 'addrgenmode' && args[i + 1] in ADDR_GEN_MODES) genMode = ADDR_GEN_MODES[args[++i]];
+    else if (t === 'alias' && args[i + 1] !== undefined && Buffer.byteLength(args[i + 1]) < 256) alias = args[++i];
     else return null;
   }
   const w = new Writer(le);
@@ -170,6 +174,8 @@ function linkSet(args: string[], le: boolean): NetlinkRequest | null {
   if (master) w.attrIfindex(IFLA_MASTER, master);
   else if (master === '') w.attrU32(IFLA_MASTER, 0);
   if (genMode !== undefined) w.attr(IFLA_AF_SPEC, (a) => a.attr(AF_INET6, (b) => b.attr(IFLA_INET6_ADDR_GEN_MODE, (c) => c.u8(genMode))));
+  // iproute2 sends the alias without its NUL (the kernel takes the attribute's length; IFALIASZ is 256).
+  if (alias !== undefined) w.attrString(IFLA_IFALIAS, alias, false);
   return w.done();
 }
 
@@ -247,6 +253,15 @@ function routeAdd(args: string[], le: boolean): NetlinkRequest | null {
   if (dev) w.attrIfindex(RTA_OIF, dev);
   if (metric !== undefined) w.attrU32(RTA_PRIORITY, metric);
   return w.done();
+}
+
+/** RTM_GETLINK for one device by name: the relay reads the loopback's alias (the ownership tag) from the reply. */
+export function encodeGetLink(ifname: string, le = endianness() === 'LE'): Uint8Array {
+  const w = new Writer(le);
+  header(w, RTM_GETLINK, 0);
+  ifinfo(w, 0, 0);
+  w.attrString(IFLA_IFNAME, ifname);
+  return w.done().bytes;
 }
 
 /** The message for one `ip` batch line, or null when the line is not one this encoder speaks. */

@@ -1,10 +1,15 @@
 // Teardown from the journal, for `down`, rollback after a failed `up`, and `clean` after a dead builder.
 // Everything a lab creates lives inside its namespaces, so undo is: stop the processes in them, then delete the
-// namespaces (their veths, bridges and qdiscs go with them). Only namespaces the journal proves are ours are
-// touched: a recorded inode must match; "already gone" counts as success; every failure is reported at the end.
+// namespaces (their veths, bridges and qdiscs go with them). Only namespaces proven ours are touched: the name is one
+// nslab generates for the lab, the namespace carries this build's tag (netnsTag, the loopback's alias), and a
+// recorded inode matches. Anything else is left alone and named in the report, with the command a person can run.
+// "Already gone" counts as success; every failure is reported at the end.
 
-import { NslabError, type Journal } from '../model/index.js';
+import { isLabNetnsName, netnsName, netnsTag, NslabError, type Journal } from '../model/index.js';
 import { killAll, listNetns, netnsInode, pidsByNetnsInode, pidsTagged, waitExited, type Runner, type StateStore } from '../sys/index.js';
+import { readNetnsTags } from './batch.js';
+import { ownerEnvValue } from './journal.js';
+import type { NetnsProof } from './relay.js';
 
 /** The host-side look-ups teardown needs; injected so tests can stand in for /run/netns and /proc. */
 export interface HostView {
@@ -12,9 +17,11 @@ export interface HostView {
   netnsInode(name: string): number | undefined;
   pidsByNetnsInode(inodes: Set<number>): Map<number, number[]>;
   killAll(pids: number[]): number;
-  /** Processes carrying the lab's OWNER_ENV tag, wherever they are. */
-  pidsTagged?(lab: string): number[];
+  /** Processes carrying OWNER_ENV=value (the lab and its build id), wherever they are. */
+  pidsTagged?(value: string): number[];
   waitExited?(pids: number[], timeoutMs: number): Promise<void>;
+  /** Each existing namespace's proof (inode, loopback alias); default: read through the runner (readNetnsTags). */
+  readTags?(names: string[]): Promise<Map<string, NetnsProof>>;
 }
 
 export const realHost: HostView = { listNetns, netnsInode, pidsByNetnsInode, killAll, pidsTagged, waitExited };
@@ -24,10 +31,10 @@ export const realHost: HostView = { listNetns, netnsInode, pidsByNetnsInode, kil
  * may fork (or enter a namespace) between one look and the kill, and a namespace lives on, out of sight, as long as
  * one process is inside it. Each round waits for the killed to be gone, so nothing acts after we move on.
  */
-async function stopProcesses(host: HostView, lab: string, inodes: Set<number>): Promise<number> {
+async function stopProcesses(host: HostView, owner: string | undefined, inodes: Set<number>): Promise<number> {
   let killed = 0;
   for (let round = 0; round < 50; round++) {
-    const pids = [...new Set([...(host.pidsTagged?.(lab) ?? []), ...[...host.pidsByNetnsInode(inodes).values()].flat()])].filter((p) => p !== process.pid);
+    const pids = [...new Set([...((owner && host.pidsTagged?.(owner)) || []), ...[...host.pidsByNetnsInode(inodes).values()].flat()])].filter((p) => p !== process.pid);
     if (!pids.length) break;
     killed += host.killAll(pids);
     await host.waitExited?.(pids, 2_000);
@@ -38,32 +45,65 @@ async function stopProcesses(host: HostView, lab: string, inodes: Set<number>): 
 export interface TeardownReport {
   lab: string;
   namespacesDeleted: string[];
-  /** Names recorded in the journal that exist but are not the namespace we created: left alone. */
+  /** Names recorded in the journal that exist but are not proven to be the namespace we created: left alone. */
   namespacesSkipped: string[];
+  /** For each one left alone: why, and what a person can do about it. */
+  notOurs: string[];
   processesKilled: number;
   errors: string[];
 }
 
-/** Which of the journal's namespaces are ours to delete now. */
-export function ownedNamespaces(j: Journal, existing: Set<string>, host: HostView = realHost): { owned: string[]; skipped: string[] } {
-  const nsStage = j.stages.find((s) => s.name === 'namespaces');
-  // While the namespace stage was in flight (builder killed), inodes were not yet recorded: the names were checked
-  // free before the stage began and the lab name is locked, so the ones that exist are ours.
-  const inFlight = nsStage?.state === 'intent';
+/** Why an existing namespace is not proven ours, or undefined when it is. */
+function unproven(j: Journal, name: string, journaled: number | undefined, p: NetnsProof): string | undefined {
+  const byHand = `if it is a leftover of lab '${j.lab}', remove it by hand: ip netns del ${name}`;
+  if (p.inode === 0) return `holds no namespace (an empty file, from a crash while it was being created?); ${byHand}`;
+  if (!j.buildId) return `the journal is from an nslab without ownership tags, so nothing proves it ours; ${byHand}`;
+  if (p.tag === undefined || p.tag === '')
+    return `carries no nslab tag: made by someone else, or nslab crashed between creating it and tagging it; ${byHand}`;
+  if (p.tag !== netnsTag(j.lab, j.buildId)) return p.tag.startsWith('nslab:') ? `belongs to another nslab build (tag ${p.tag})` : `carries a foreign tag (${JSON.stringify(p.tag)})`;
+  if (journaled !== undefined && journaled !== p.inode) return `is not the namespace this build journaled (inode ${p.inode}, journaled ${journaled}); ${byHand}`;
+  return undefined;
+}
+
+/**
+ * Which of the journal's namespaces are ours to delete now: names nslab generates for the lab, that exist, and that
+ * carry this build's tag. There is no shortcut for a build that died mid-stage: a namespace without the tag is left
+ * alone (through the relay a namespace is never visible untagged; in the iproute2 fallback a crash between
+ * `netns add` and its tag line leaves one, and the report says how to remove it).
+ */
+export async function ownedNamespaces(
+  j: Journal,
+  existing: Set<string>,
+  readTags: (names: string[]) => Promise<Map<string, NetnsProof>>,
+): Promise<{ owned: string[]; skipped: string[]; notOurs: string[] }> {
   const owned: string[] = [];
   const skipped: string[] = [];
-  for (const ns of j.netns) {
-    if (!existing.has(ns.name)) continue;
-    if (ns.inode !== undefined) (host.netnsInode(ns.name) === ns.inode ? owned : skipped).push(ns.name);
-    else if (inFlight) owned.push(ns.name);
-    else skipped.push(ns.name);
+  const notOurs: string[] = [];
+  const candidates = j.netns.filter((ns) => {
+    if (isLabNetnsName(j.lab, ns.name)) return existing.has(ns.name);
+    // A tampered (or foreign) journal: never act on a name nslab could not have made for this lab.
+    skipped.push(ns.name);
+    notOurs.push(`${JSON.stringify(ns.name)}: not a name nslab gives a namespace of lab '${j.lab}' (those are named ${netnsName(j.lab, 'NODE')}); ignored`);
+    return false;
+  });
+  const proofs = candidates.length ? await readTags(candidates.map((n) => n.name)) : new Map<string, NetnsProof>();
+  for (const ns of candidates) {
+    const p = proofs.get(ns.name);
+    if (!p) continue; // gone since we listed it
+    const why = unproven(j, ns.name, ns.inode, p);
+    if (why === undefined) owned.push(ns.name);
+    else {
+      skipped.push(ns.name);
+      notOurs.push(`${ns.name}: ${why}`);
+    }
   }
-  return { owned, skipped };
+  return { owned, skipped, notOurs };
 }
 
 export async function destroyLab(j: Journal, deps: { runner: Runner; store: StateStore; timeoutMs?: number; host?: HostView }): Promise<TeardownReport> {
   const host = deps.host ?? realHost;
-  const report: TeardownReport = { lab: j.lab, namespacesDeleted: [], namespacesSkipped: [], processesKilled: 0, errors: [] };
+  const report: TeardownReport = { lab: j.lab, namespacesDeleted: [], namespacesSkipped: [], notOurs: [], processesKilled: 0, errors: [] };
+  const owner = ownerEnvValue(j);
   j.status = 'tearing-down';
   try {
     deps.store.write(j);
@@ -72,13 +112,14 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
   }
   // A dead builder's children may still be at work in the host's namespace (creating namespaces after we list
   // them, entering one after we scan it): stop them before looking.
-  report.processesKilled = await stopProcesses(host, j.lab, new Set());
+  report.processesKilled = await stopProcesses(host, owner, new Set());
   const existing = new Set(host.listNetns());
-  const { owned, skipped } = ownedNamespaces(j, existing, host);
+  const { owned, skipped, notOurs } = await ownedNamespaces(j, existing, host.readTags ?? ((names) => readNetnsTags(deps.runner, names)));
   report.namespacesSkipped = skipped;
+  report.notOurs = notOurs;
   // Processes first: a namespace lives on while a process is inside it.
   const inodes = new Set(owned.map((n) => host.netnsInode(n)).filter((i): i is number => i !== undefined));
-  report.processesKilled += await stopProcesses(host, j.lab, inodes);
+  report.processesKilled += await stopProcesses(host, owner, inodes);
   if (owned.length) {
     // -force: keep going past a failing line so one stuck namespace does not strand the rest.
     const r = await deps.runner.run('ip', ['-force', '-batch', '-'], {

@@ -5,7 +5,8 @@ export type LabStatus = 'building' | 'up' | 'tearing-down' | 'failed';
 
 export interface JournalNetns {
   name: string;
-  /** nsfs inode of /run/netns/<name> once created: proves the namespace is ours, not a look-alike. */
+  /** nsfs inode of /run/netns/<name> once created. Not a proof by itself (the kernel reuses a deleted namespace's
+   * inode at once): teardown also requires the build's tag (netnsTag) inside the namespace. */
   inode?: number;
 }
 
@@ -36,6 +37,9 @@ export interface Journal {
   lab: string;
   source: string;
   status: LabStatus;
+  /** Random id of this build (16 hex digits): part of the tag written into each namespace and of the processes'
+   * owner tag, so that only what this build made is ever deleted or killed. Absent in journals from before tags. */
+  buildId?: string;
   /** The process that is building or tearing down the lab; after `up` finishes, the lab is persistent. */
   ownerPid: number;
   ownerStartTime: string;

@@ -5,7 +5,7 @@ export const IFNAMSIZ_USABLE = 15;
 export const LAB_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,11}$/;
 export const LAB_NAME_MAX = 12;
 
-/** Node names become part of namespace names (`nslab-<lab>-<node>`); NAME_MAX is 255 so length is not the
+/** Node names become part of namespace names (`nslab-<lab>.<node>`); NAME_MAX is 255 so length is not the
  * constraint, readability and argv-safety are. */
 export const NODE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
 
@@ -29,8 +29,46 @@ export const LIMITS = {
 /** Every namespace a lab creates is named with this prefix, the lab and the node. */
 export const NETNS_PREFIX = 'nslab-';
 
+/**
+ * Lab and node are joined by '.', a character neither a lab name ([a-z0-9-]) nor a node name ([A-Za-z0-9_-]) can
+ * hold, so the first '.' after the prefix splits every name one way only. With '-' (the old separator) lab `advq` +
+ * node `z-h1` and lab `advq-z` + node `h1` were both `nslab-advq-z-h1`, and one lab's `down` deleted the other's.
+ * Names without a '.' (the capability probe's `nslab-probe-PID`) can never be a lab's.
+ */
+export const NETNS_SEPARATOR = '.';
+
 export function netnsName(lab: string, node: string): string {
-  return `${NETNS_PREFIX}${lab}-${node}`;
+  return `${netnsLabPrefix(lab)}${node}`;
+}
+
+/** What every namespace of `lab` starts with, and no other lab's does. */
+export function netnsLabPrefix(lab: string): string {
+  return `${NETNS_PREFIX}${lab}${NETNS_SEPARATOR}`;
+}
+
+/** True when nslab could have generated `name` for `lab`: teardown never acts on any other name a journal holds. */
+export function isLabNetnsName(lab: string, name: string): boolean {
+  const prefix = netnsLabPrefix(lab);
+  return LAB_NAME_PATTERN.test(lab) && name.startsWith(prefix) && NODE_NAME_PATTERN.test(name.slice(prefix.length));
+}
+
+/**
+ * The proof of ownership nslab writes inside each namespace it creates, as the loopback's alias (IFLA_IFALIAS, at
+ * most 255 bytes): the lab and a random id of this build, which the journal keeps. A namespace's name and inode prove
+ * nothing (the kernel hands a deleted namespace's inode to the next one at once); a namespace carrying this tag was
+ * made by this build. `down` and `clean` delete, and kill processes in, tagged namespaces only.
+ */
+export function netnsTag(lab: string, buildId: string): string {
+  return `nslab:${lab}:${buildId}`;
+}
+
+/** The capability probe's scratch namespace and its tag (pid and start time: a dead probe is told from a live one). */
+export const PROBE_NETNS_PATTERN = /^nslab-probe-(\d+)$/;
+export function probeNetnsName(pid: number): string {
+  return `${NETNS_PREFIX}probe-${pid}`;
+}
+export function probeTag(pid: number, startTime: string): string {
+  return `nslab:probe:${pid}:${startTime}`;
 }
 
 /** The bridge that a switch node's namespace holds; ports are the switch's veth ends. */

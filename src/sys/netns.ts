@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'n
 export const NETNS_DIR = '/run/netns';
 
 /**
- * Set (to the lab's name) in the environment of every process nslab starts while building a lab, and inherited by
+ * Set (to the lab's name and build id, `LAB:BUILDID`) in the environment of every process nslab starts while building a lab, and inherited by
  * their children: it finds the processes that a namespace scan cannot see, those still in the host's namespace
  * (a dead builder's `ip -batch` that goes on adding namespaces, a start process not yet inside its namespace).
  */
@@ -64,9 +64,9 @@ export function pidsByNetnsInode(inodes: Set<number>): Map<number, number[]> {
   return out;
 }
 
-/** Live processes whose environment carries OWNER_ENV=lab (read from /proc/<pid>/environ; needs root). */
-export function pidsTagged(lab: string): number[] {
-  const tag = Buffer.from(`${OWNER_ENV}=${lab}\0`);
+/** Live processes whose environment carries OWNER_ENV=value (read from /proc/<pid>/environ; needs root). */
+export function pidsTagged(value: string): number[] {
+  const tag = Buffer.from(`${OWNER_ENV}=${value}\0`);
   const out: number[] = [];
   for (const e of procPids()) {
     let env: Buffer;

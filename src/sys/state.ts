@@ -1,9 +1,51 @@
 // The state store: one directory per lab under /run/nslab (0700), the journal written atomically (write, fsync,
 // rename), and the lab's directory created with mkdir as the lock (exactly one `up` of a name can win).
+// The journal decides what root deletes and kills, so state that anyone else could have written is refused: the
+// state directory, a lab's directory and its journal must be owned by us (or root), not group- or world-writable,
+// and not symbolic links.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeSync, chmodSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeSync, chmodSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_STATE_DIR, LAB_NAME_PATTERN, NslabError, type Journal } from '../model/index.js';
+import { DEFAULT_STATE_DIR, LAB_NAME_PATTERN, netnsLabPrefix, NslabError, type Journal } from '../model/index.js';
+
+/** Why a state path cannot be trusted, or undefined. Root's own state must be root's; a user's may be theirs. */
+function distrust(st: Stats): string | undefined {
+  const euid = process.geteuid?.() ?? 0;
+  if (st.isSymbolicLink()) return 'is a symbolic link';
+  if (st.uid !== euid && st.uid !== 0) return `is owned by uid ${st.uid}, not ${euid === 0 ? 'root' : `uid ${euid} or root`}`;
+  if (st.mode & 0o022) return `is writable by ${st.mode & 0o002 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
+  return undefined;
+}
+
+function untrusted(path: string, problem: string): NslabError {
+  return new NslabError('E_STATE_UNTRUSTED', `refusing ${path}: it ${problem}; whoever can write nslab's state can make it delete namespaces and kill processes that are not a lab's`, {
+    exitCode: 2,
+    hint: `nslab writes its state root-owned and private (0700 directories, 0600 journals). Find out who changed ${path}; if its content is yours, fix it (chown root: / chmod go-w, or replace the link by the directory), otherwise remove it and clean up by hand (ip netns list)`,
+  });
+}
+
+function needsRoot(path: string): NslabError {
+  return new NslabError('E_NOT_ROOT', `cannot read nslab's state in ${path}: it is root's (labs are built by root)`, {
+    exitCode: 2,
+    hint: 'run the command as root (sudo nslab ...)',
+  });
+}
+
+/** lstat `path` and refuse it if untrusted; false when it does not exist. */
+function checkPath(path: string): boolean {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code === 'EACCES') throw needsRoot(path);
+    throw e;
+  }
+  const problem = distrust(st);
+  if (problem) throw untrusted(path, problem);
+  return true;
+}
 
 export class StateStore {
   constructor(readonly root: string = process.env.NSLAB_STATE_DIR ?? DEFAULT_STATE_DIR) {}
@@ -18,6 +60,7 @@ export class StateStore {
   /** Claim a lab name: fails if the lab exists (or is being built). */
   claim(lab: string): string {
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    checkPath(this.root);
     chmodSync(this.root, 0o700);
     const dir = this.labDir(lab);
     try {
@@ -25,7 +68,9 @@ export class StateStore {
       chmodSync(dir, 0o700); // mkdir's mode passes through the umask; the journal must stay private whatever it is
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-        const j = this.read(lab);
+        const found = this.inspect(lab);
+        if (found.state === 'corrupt') throw this.corruptError(lab, found.reason);
+        const j = found.state === 'ok' ? found.journal : undefined;
         throw new NslabError('E_LAB_EXISTS', `lab '${lab}' already exists${j ? ` (${j.status}, owner pid ${j.ownerPid})` : ''}`, {
           exitCode: 1,
           hint: `remove it with 'nslab down ${lab}' (or 'nslab clean' if its builder died), or give this lab another name`,
@@ -38,6 +83,7 @@ export class StateStore {
 
   write(j: Journal): void {
     const dir = this.labDir(j.lab);
+    checkPath(dir);
     const tmp = join(dir, `.journal.${process.pid}.tmp`);
     const fd = openSync(tmp, 'w', 0o600);
     try {
@@ -60,11 +106,28 @@ export class StateStore {
    * may describe live namespaces, and removing its directory would orphan them for good.
    */
   inspect(lab: string): { state: 'ok'; journal: Journal } | { state: 'missing' } | { state: 'corrupt'; reason: string } {
+    checkPath(this.root);
+    const dir = this.labDir(lab);
+    if (!checkPath(dir)) return { state: 'missing' };
+    const file = join(dir, 'journal.json');
     let text: string;
     try {
-      text = readFileSync(join(this.labDir(lab), 'journal.json'), 'utf8');
+      // O_NOFOLLOW: a symbolic link in place of the journal is refused, not followed; the owner and mode checked
+      // are those of the file actually read.
+      const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        const problem = distrust(fstatSync(fd));
+        if (problem) throw untrusted(file, problem);
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { state: 'missing' };
+      if (code === 'ELOOP') throw untrusted(file, 'is a symbolic link');
+      if (code === 'EACCES') throw needsRoot(file);
+      if (e instanceof NslabError) throw e;
       return { state: 'corrupt', reason: (e as Error).message };
     }
     let j: unknown;
@@ -79,14 +142,25 @@ export class StateStore {
 
   /** Lab names that have a directory, journal or not (a directory without a journal is a claim that died early). */
   list(): string[] {
+    if (!checkPath(this.root)) return [];
     try {
       return readdirSync(this.root, { withFileTypes: true })
         .filter((d) => d.isDirectory() && LAB_NAME_PATTERN.test(d.name))
         .map((d) => d.name)
         .sort();
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EACCES') throw needsRoot(this.root);
       return [];
     }
+  }
+
+  /** What `up`, `down` and `clean` all say about a lab whose journal cannot be read. */
+  corruptError(lab: string, reason: string): NslabError {
+    const dir = this.labDir(lab);
+    return new NslabError('E_JOURNAL_CORRUPT', `lab '${lab}': its journal ${join(dir, 'journal.json')} is unreadable (${reason}); nothing proves which namespaces are the lab's, so nslab leaves them alone`, {
+      exitCode: 2,
+      hint: `check 'ip netns list | grep ${netnsLabPrefix(lab)}', remove those by hand (ip netns del NAME), then rm -r ${dir}`,
+    });
   }
 
   logPath(lab: string, name: string): string {

@@ -8,6 +8,11 @@ export class FakeKernel implements Runner {
   spawned = 0;
   netns = new Set<string>();
   inodes = new Map<string, number>();
+  /** Processes by pid, with the inode of the namespace each lives in; killAll removes them and records the pids. */
+  procs = new Map<number, number>();
+  killed: number[] = [];
+  /** Each namespace's loopback alias: nslab's ownership tag, or a look-alike's. */
+  aliases = new Map<string, string>();
   nextInode = 4026532000;
   /** Every operation line executed, in order, with its namespace. */
   log: string[] = [];
@@ -26,6 +31,15 @@ export class FakeKernel implements Runner {
       return 'RTNETLINK answers: File exists';
     }
     this.opsExecuted++;
+    const tagLine = /^(?:netns exec (\S+) ip )?link set dev lo alias (\S+)$/.exec(line);
+    if (tagLine) {
+      const ns = tagLine[1] ?? netns;
+      if (!ns || !this.netns.has(ns)) return `Cannot open network namespace "${ns}": No such file or directory`;
+      this.aliases.set(ns, tagLine[2]);
+      // Logged as the relay's form, so that both paths leave the same log.
+      this.log.push(`${ns}: link set dev lo alias ${tagLine[2]}`);
+      return undefined;
+    }
     const m = /^netns (add|del) (\S+)$/.exec(line);
     if (m) {
       if (m[1] === 'add') {
@@ -36,6 +50,7 @@ export class FakeKernel implements Runner {
         if (!this.netns.has(m[2])) return `Cannot remove namespace file "/run/netns/${m[2]}": No such file or directory`;
         this.netns.delete(m[2]);
         this.inodes.delete(m[2]);
+        this.aliases.delete(m[2]);
       }
     }
     this.log.push(`${netns ?? 'host'}: ${line}`);
@@ -79,6 +94,22 @@ export class FakeKernel implements Runner {
         const f = l.split('\t');
         if (f[0] === 'ns') {
           netns = f[1];
+          continue;
+        }
+        if (f[0] === 'mkns') {
+          // Made and tagged at once: a failure at either leaves no namespace (as the relay's unshare-then-mount).
+          const tag = /alias (\S+)$/.exec(f[3])![1];
+          let err = this.line(null, `netns add ${f[1]}`, false);
+          if (!err) {
+            err = this.line(f[1], `link set dev lo alias ${tag}`, false);
+            if (err) {
+              this.netns.delete(f[1]);
+              this.inodes.delete(f[1]);
+              this.aliases.delete(f[1]);
+            }
+          }
+          if (err) return res(3, '', `@@nslab-fail ${done} ${err}\n`);
+          done++;
           continue;
         }
         const err = this.line(netns, f[0].startsWith('sysctl') ? `sysctl ${f[3]}` : f[3], false);
@@ -138,8 +169,17 @@ export class FakeKernel implements Runner {
     return {
       listNetns: () => [...this.netns].sort(),
       netnsInode: (n) => this.inodes.get(n),
-      pidsByNetnsInode: () => new Map(),
-      killAll: () => 0,
+      pidsByNetnsInode: (inodes) => {
+        const out = new Map<number, number[]>();
+        for (const [pid, ino] of this.procs) if (inodes.has(ino)) out.set(ino, [...(out.get(ino) ?? []), pid]);
+        return out;
+      },
+      killAll: (pids) => {
+        for (const p of pids) this.procs.delete(p);
+        this.killed.push(...pids);
+        return pids.length;
+      },
+      readTags: async (names) => new Map(names.filter((n) => this.netns.has(n)).map((n) => [n, { inode: this.inodes.get(n)!, ...(this.aliases.has(n) ? { tag: this.aliases.get(n) } : {}) }])),
     };
   }
 }

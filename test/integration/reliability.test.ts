@@ -5,7 +5,7 @@
 // state directory is private and its journal atomic; a hanging node command is killed at its timeout.
 // Every part is bounded (trial counts from NSLAB_CRASH_TRIALS / NSLAB_SIGNAL_TRIALS) and cleans up after itself in
 // `finally`, also when an assertion fails. It does not rely on a private sandbox: run as root on a host it only
-// creates namespaces named nslab-rl*- and removes them again.
+// creates namespaces named nslab-rl*.* and removes them again.
 import t, { type Test } from 'tap';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { cli, type CliResult } from '../helpers/cli.js';
 import { hostSnapshot, isRoot, type HostSnapshot } from '../helpers/host.js';
 import { cleanLabs, Lab, listLabs } from '../../src/api/index.js';
 import { loadTopology } from '../../src/topology/index.js';
-import { NslabError, type Journal } from '../../src/model/index.js';
+import { netnsLabPrefix, netnsName, NslabError, type Journal } from '../../src/model/index.js';
 
 const TRIALS = Number(process.env.NSLAB_CRASH_TRIALS ?? 20);
 const SIGNAL_TRIALS = Number(process.env.NSLAB_SIGNAL_TRIALS ?? 5);
@@ -57,7 +57,7 @@ function netnsList(): string[] {
     return [];
   }
 }
-const labNetns = (lab: string) => netnsList().filter((n) => n.startsWith(`nslab-${lab}-`));
+const labNetns = (lab: string) => netnsList().filter((n) => n.startsWith(netnsLabPrefix(lab)));
 
 function nsInode(name: string): number | undefined {
   try {
@@ -134,7 +134,7 @@ function residue(lab: string, opts: { inodes?: Iterable<number>; markers?: RegEx
   for (const p of processes()) {
     if (p.pid === process.pid) continue;
     if (p.netns !== undefined && inodes.has(p.netns)) found.push(`process ${p.pid} in a lab namespace: ${p.cmd}`);
-    else if (p.cmd.includes(`nslab-${lab}-`)) found.push(`process ${p.pid} naming the lab: ${p.cmd}`);
+    else if (p.cmd.includes(netnsLabPrefix(lab))) found.push(`process ${p.pid} naming the lab: ${p.cmd}`);
     else if (opts.markers?.test(p.cmd)) found.push(`process ${p.pid} of the lab: ${p.cmd}`);
   }
   return found;
@@ -373,7 +373,7 @@ if (!isRoot) {
     const labs = Array.from({ length: ISO }, (_, i) => `rliso${i + 1}`);
     const before = baseline();
     const counters = (lab: string, node: string) => {
-      const j = JSON.parse(sh('ip', ['-n', `nslab-${lab}-${node}`, '-s', '-j', 'link', 'show', 'dev', 'eth0'])) as { stats64: { rx: { packets: number }; tx: { packets: number } } }[];
+      const j = JSON.parse(sh('ip', ['-n', netnsName(lab, node), '-s', '-j', 'link', 'show', 'dev', 'eth0'])) as { stats64: { rx: { packets: number }; tx: { packets: number } } }[];
       return { rx: j[0].stats64.rx.packets, tx: j[0].stats64.tx.packets };
     };
     try {
@@ -396,7 +396,7 @@ if (!isRoot) {
         prev = now;
       }
       const start = labs.map((lab) => ({ h1: counters(lab, 'h1'), h2: counters(lab, 'h2') }));
-      sh('ip', ['netns', 'exec', `nslab-${labs[0]}-h1`, 'ping', '-c', '200', '-i', '0.002', '-q', '-W', '1', '10.77.0.2']);
+      sh('ip', ['netns', 'exec', netnsName(labs[0], 'h1'), 'ping', '-c', '200', '-i', '0.002', '-q', '-W', '1', '10.77.0.2']);
       const after = labs.map((lab) => ({ h1: counters(lab, 'h1'), h2: counters(lab, 'h2') }));
       t.ok(after[0].h2.rx - start[0].h2.rx >= 200, `lab 1's h2 received the 200 pings (${after[0].h2.rx - start[0].h2.rx})`);
       for (let i = 1; i < ISO; i++)
@@ -408,7 +408,7 @@ if (!isRoot) {
           continue;
         }
         t.equal(labNetns(lab).length, 2, `${lab} still has its 2 namespaces`);
-        t.doesNotThrow(() => sh('ip', ['netns', 'exec', `nslab-${lab}-h1`, 'ping', '-c', '1', '-W', '2', '10.77.0.2']), `${lab} still works`);
+        t.doesNotThrow(() => sh('ip', ['netns', 'exec', netnsName(lab, 'h1'), 'ping', '-c', '1', '-W', '2', '10.77.0.2']), `${lab} still works`);
       }
       for (const lab of labs) if (lab !== labs[2]) t.equal((await cli(['down', lab])).code, 0, `down ${lab}`);
       sameHost(t, before);
@@ -420,8 +420,8 @@ if (!isRoot) {
   // -------------------------------------------------------------------------------------------- 5. ownership
   t.test('ownership: look-alike namespaces and host links are left alone by down, clean and clean --all', async (t) => {
     const before = baseline();
-    const planted = ['nslab-rlghost-h1', 'nslab-rlown-h9'];
-    const hostLink = 'nslab-rlown-h1';
+    const planted = [netnsName('rlghost', 'h1'), netnsName('rlown', 'h9')];
+    const hostLink = 'nslab-rlown-h1'; // a host link named like a lab's namespace
     const twoHosts = (name: string) => {
       const f = join(dir, `${name}.yaml`);
       writeFileSync(f, `name: ${name}\nnodes:\n  h1: {}\n  h2: {}\nlinks: [[h1, h2]]\n`);
@@ -434,9 +434,9 @@ if (!isRoot) {
       sh('ip', ['-n', planted[0], 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1']);
       sh('ip', ['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', `${hostLink}p`]);
       // A look-alike with a name the journal lists: the lab's own h1 replaced by hand with a new namespace.
-      sh('ip', ['netns', 'del', 'nslab-rlown2-h1']);
-      sh('ip', ['netns', 'add', 'nslab-rlown2-h1']);
-      const inodes = new Map([...planted, 'nslab-rlown2-h1'].map((n) => [n, nsInode(n)]));
+      sh('ip', ['netns', 'del', netnsName('rlown2', 'h1')]);
+      sh('ip', ['netns', 'add', netnsName('rlown2', 'h1')]);
+      const inodes = new Map([...planted, netnsName('rlown2', 'h1')].map((n) => [n, nsInode(n)]));
       const still = (what: string) => {
         for (const [n, ino] of inodes) t.equal(nsInode(n), ino, `${what}: ${n} is still there, the same namespace`);
         t.doesNotThrow(() => sh('ip', ['-n', planted[0], 'link', 'show', 'eth0']), `${what}: the look-alike's own link is intact`);
@@ -447,7 +447,7 @@ if (!isRoot) {
       still('down rlown');
       const d2 = await cli(['down', 'rlown2', '--json']);
       t.equal(d2.code, 0, d2.stderr);
-      t.same((JSON.parse(d2.stdout) as { namespacesSkipped: string[] }).namespacesSkipped, ['nslab-rlown2-h1'], 'down reports the replaced namespace as not ours');
+      t.same((JSON.parse(d2.stdout) as { namespacesSkipped: string[] }).namespacesSkipped, [netnsName('rlown2', 'h1')], 'down reports the replaced namespace as not ours');
       still('down rlown2');
       t.equal((await cli(['clean'])).code, 0);
       still('clean');
@@ -462,7 +462,7 @@ if (!isRoot) {
       still('clean --all');
       t.same(labNetns('rlown3'), []);
     } finally {
-      for (const n of [...planted, 'nslab-rlown2-h1']) trySh('ip', ['netns', 'del', n]);
+      for (const n of [...planted, netnsName('rlown2', 'h1')]) trySh('ip', ['netns', 'del', n]);
       trySh('ip', ['link', 'del', hostLink]);
       await forceRemove(['rlown', 'rlown2', 'rlown3', 'rlghost']);
       // The look-alikes kept /run/netns busy when the last lab went: now nslab can release the /run/netns it made.

@@ -10,6 +10,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { requiredQdiscs } from '../../src/plan/index.js';
 import { hostSnapshot, isRoot } from '../helpers/host.js';
 import { cli } from '../helpers/cli.js';
+import { netnsName } from '../../src/model/index.js';
 
 const out = mkdtempSync(join(tmpdir(), 'nslab-scen-'));
 t.teardown(() => rmSync(out, { recursive: true, force: true }));
@@ -118,7 +119,7 @@ t.test('--keep leaves the lab up and says how to enter and remove it', async (t)
   t.equal(r.code, 0);
   t.match(r.stdout, /nslab shell v6only NODE/);
   t.match(r.stdout, /nslab down v6only/);
-  t.ok(existsSync('/run/netns/nslab-v6only-h1'), 'the lab is still there');
+  t.ok(existsSync(`/run/netns/${netnsName('v6only', 'h1')}`), 'the lab is still there');
   const d = await cli(['down', 'v6only']);
   t.equal(d.code, 0);
   t.same(hostSnapshot(), before);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan, destroyLab, newJournal } from '../../src/exec/index.js';
 import { compilePlan } from '../../src/plan/index.js';
-import { planOperationCount, NslabError, type Journal } from '../../src/model/index.js';
+import { netnsName, planOperationCount, NslabError, type Journal } from '../../src/model/index.js';
 import { StateStore } from '../../src/sys/index.js';
 import { loadTopology, resolveRawTopology, serializeTopology } from '../../src/topology/index.js';
 import { FakeKernel } from '../helpers/fake.js';
@@ -34,12 +34,15 @@ t.test('a clean build applies every operation in a handful of processes', async 
   const k = new FakeKernel();
   const { store, journal } = fresh();
   await applyPlan(plan, journal, { runner: k, store, workers: 2, netnsInode: (n) => k.inodes.get(n) });
-  t.equal(k.opsExecuted, total, 'every operation ran once');
+  // Each namespace also gets its ownership tag (the loopback's alias), one more operation per namespace.
+  t.equal(k.opsExecuted, total + plan.netns.length, 'every operation ran once, and every namespace was tagged');
   // namespaces: 1 ip -batch; links: 1 ip -batch; configure: 2 scripts (one per worker); shaping: r1 and r2, 2 scripts.
   t.equal(k.spawned, 6, 'processes spawned from nslab');
   const onDisk = JSON.parse(readFileSync(join(store.root, plan.lab, 'journal.json'), 'utf8')) as Journal;
   t.same(onDisk.stages.map((s) => s.state), plan.stages.map(() => 'done'));
   t.ok(onDisk.netns.every((n) => typeof n.inode === 'number'), 'every namespace inode is journaled');
+  t.match(onDisk.buildId, /^[0-9a-f]{16}$/, 'the build id is journaled');
+  t.same([...k.aliases.values()], plan.netns.map(() => `nslab:${plan.lab}:${onDisk.buildId}`), 'every namespace carries the tag');
 });
 
 t.test('the relay, iproute2 scripts (NSLAB_NO_RELAY=1) and the fallback without perl apply the same operations', async (t) => {
@@ -59,7 +62,9 @@ t.test('the relay, iproute2 scripts (NSLAB_NO_RELAY=1) and the fallback without 
   t.ok(noPerl.commands.filter((c) => c.startsWith('sh -s')).length > relay.commands.filter((c) => c.startsWith('sh -s')).length, 'without perl the namespaces went through scripts');
   for (const [name, k] of [['NSLAB_NO_RELAY=1', scripted], ['no perl', noPerl]] as const) {
     t.equal(k.opsExecuted, relay.opsExecuted, `${name}: as many operations`);
-    t.same([...k.log].sort(), [...relay.log].sort(), `${name}: the same operations in the same namespaces`);
+    // Each build has its own id, hence its own tag.
+    const untagged = (log: string[]) => log.map((l) => l.replace(/alias nslab:\S+$/, 'alias TAG')).sort();
+    t.same(untagged(k.log), untagged(relay.log), `${name}: the same operations in the same namespaces`);
   }
 });
 
@@ -89,23 +94,14 @@ t.test('failure at any operation rolls back to nothing', async (t) => {
 
 t.test('a namespace that existed before is never deleted by rollback', async (t) => {
   const k = new FakeKernel();
-  k.netns.add('nslab-dumbbell-h1');
-  k.inodes.set('nslab-dumbbell-h1', 42);
+  const h1 = netnsName('dumbbell', 'h1');
+  k.netns.add(h1);
+  k.inodes.set(h1, 42);
   const { store, journal } = fresh();
   await t.rejects(applyPlan(plan, journal, { runner: k, store, workers: 2, netnsInode: (x) => k.inodes.get(x) }), { code: 'E_KERNEL_OP' });
   const report = await destroyLab(journal, { runner: k, store, host: k.host() });
-  t.same([...k.netns], ['nslab-dumbbell-h1'], 'the look-alike survives');
-  t.same(report.namespacesSkipped, ['nslab-dumbbell-h1']);
-});
-
-t.test('down after a crash mid-namespace-stage: existing names are ours (checked free before the stage)', async (t) => {
-  const k = new FakeKernel();
-  const { store, journal } = fresh();
-  journal.stages.push({ name: 'namespaces', state: 'intent', ops: 8 });
-  k.netns.add('nslab-dumbbell-s1');
-  k.inodes.set('nslab-dumbbell-s1', 7);
-  await destroyLab(journal, { runner: k, store, host: k.host() });
-  t.same([...k.netns], []);
+  t.same([...k.netns], [h1], 'the look-alike survives');
+  t.same(report.namespacesSkipped, [h1]);
 });
 
 t.test('a look-alike with a different inode than journaled survives', async (t) => {
@@ -113,11 +109,12 @@ t.test('a look-alike with a different inode than journaled survives', async (t) 
   const { store, journal } = fresh();
   journal.stages.push({ name: 'namespaces', state: 'done', ops: 8 });
   journal.netns = journal.netns.map((n, i) => ({ ...n, inode: 100 + i }));
-  k.netns.add('nslab-dumbbell-s1');
-  k.inodes.set('nslab-dumbbell-s1', 999);
+  const s1 = netnsName('dumbbell', 's1');
+  k.netns.add(s1);
+  k.inodes.set(s1, 999);
   const r = await destroyLab(journal, { runner: k, store, host: k.host() });
-  t.same([...k.netns], ['nslab-dumbbell-s1']);
-  t.same(r.namespacesSkipped, ['nslab-dumbbell-s1']);
+  t.same([...k.netns], [s1]);
+  t.same(r.namespacesSkipped, [s1]);
 });
 
 t.test('process count for a 200-host star stays bounded (no process per operation)', async (t) => {

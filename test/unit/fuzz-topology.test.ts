@@ -14,7 +14,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parse, stringify } from 'yaml';
-import { contains, NODE_KINDS, NslabError } from '../../src/model/index.js';
+import { contains, netnsName, NODE_KINDS, NslabError } from '../../src/model/index.js';
 import { loadTopologyText } from '../../src/topology/index.js';
 
 const HANG_MS = 2000;
@@ -463,7 +463,7 @@ export function checkCase(text: string, file: string): string | undefined {
   const addrs = new Map<string, string>();
   for (const node of topo.nodes) {
     if (!NODE_KINDS.includes(node.kind)) bad.push(`node ${node.name} has kind ${node.kind}`);
-    if (node.netns !== `nslab-${topo.name}-${node.name}`) bad.push(`node ${node.name} has namespace ${node.netns}`);
+    if (node.netns !== netnsName(topo.name, node.name)) bad.push(`node ${node.name} has namespace ${node.netns}`);
     for (const i of node.interfaces) {
       if (i.name.length > 15 || !/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(i.name)) bad.push(`interface name ${JSON.stringify(i.name)} on ${node.name}`);
       const seg = topo.segments[i.segment];
