@@ -42,23 +42,34 @@ async function foreign(ns) {
   return { ns, inode: ino(ns), pid: p.pid };
 }
 
-const totals = { trials: 0, foreignNamespaces: 0, foreignProcesses: 0, foreignDeleted: 0, foreignKilled: 0, residueNamespaces: 0, residueState: 0, residueProcs: 0, untaggedReported: 0, lookAlikesAfterCrash: 0, byMode: {} };
-// Time a full up first, to spread the kill points over it.
-const t0 = Date.now();
-await run(['up', '--topo', `single,${nodes}`, '--name', lab]);
-const upMs = Date.now() - t0;
+const totals = { trials: 0, foreignNamespaces: 0, foreignProcesses: 0, foreignDeleted: 0, foreignKilled: 0, residueNamespaces: 0, residueState: 0, residueProcs: 0, untaggedReported: 0, lookAlikesAfterCrash: 0, byMode: {}, stages: {}, teardownFailures: 0 };
+// Time a full build first (from the journal's first write to the end), to spread the kill points over it: Node's
+// start-up before the journal can take seconds on a loaded machine, and a kill there tests nothing.
+const journalFile = join(state, lab, 'journal.json');
+async function untilJournal(child) {
+  while (!existsSync(journalFile) && child.exitCode === null && child.signalCode === null) await sleep(5);
+  return Date.now();
+}
+const calib = spawn(process.execPath, [cli, 'up', '--topo', `single,${nodes}`, '--name', lab], { env: { ...process.env, NSLAB_STATE_DIR: state }, stdio: 'ignore' });
+const t0 = await untilJournal(calib);
+await new Promise((r) => calib.on('exit', r));
+const buildMs = Date.now() - t0;
 await run(['down', lab]);
-console.log(`full up of single,${nodes}: ${upMs} ms; kill points spread over 0..${Math.round(upMs * 1.1)} ms`);
+console.log(`build of single,${nodes} after its journal: ${buildMs} ms; kill points spread over 0..${Math.round(buildMs * 1.1)} ms after the journal appears`);
 
 for (let i = 0; i < trials; i++) {
   const mode = ['relay', 'no-relay', 'relay'][i % 3];
-  const teardown = i % 2 ? 'down' : 'clean';
+  let teardown = i % 2 ? 'down' : 'clean';
   const env = mode === 'no-relay' ? { NSLAB_NO_RELAY: '1' } : {};
   // Near-miss names that an old separator would have confused with the lab's, and a bare name.
   const planted = [await foreign(`nslab-${lab}-z.h1`), await foreign(`nslab-${lab}x.h1`), await foreign(`${lab}-victim`)];
-  const killAt = Math.round(Math.random() * upMs * 1.1);
+  const killAt = Math.round(Math.random() * buildMs * 1.1);
   const up = spawn(process.execPath, [cli, 'up', '--topo', `single,${nodes}`, '--name', lab], { env: { ...process.env, NSLAB_STATE_DIR: state, ...env }, stdio: 'ignore' });
+  await untilJournal(up);
   await sleep(killAt);
+  const stage = (() => { try { const j = JSON.parse(readFileSync(journalFile, 'utf8')); return j.status === 'up' ? 'up (finished)' : `${j.stages.at(-1)?.name ?? 'none'}:${j.stages.at(-1)?.state ?? ''}`; } catch { return 'no journal'; } })();
+  totals.stages[stage] = (totals.stages[stage] ?? 0) + 1;
+  if (stage === 'up (finished)') teardown = 'down'; // a finished lab is persistent: clean leaves it, by design
   up.kill('SIGKILL');
   await new Promise((r) => (up.exitCode !== null || up.signalCode !== null ? r() : up.on('exit', r)));
   await sleep(100);
@@ -91,7 +102,8 @@ for (let i = 0; i < trials; i++) {
   totals.residueProcs += ownerProcs.length;
   totals.residueState += stateLeft;
   totals.byMode[mode] = (totals.byMode[mode] ?? 0) + 1;
-  console.log(`trial ${i + 1} (${mode}, kill at ${killAt} ms, ${teardown}): foreign deleted ${deleted}, killed ${killed}; residue: ${residue.length} namespaces${residue.length ? ` (${residue.join(' ')})` : ''}, ${ownerProcs.length} processes, state ${stateLeft}; exit ${r1.code}/${r2.code}`);
+  if (r1.code !== 0) totals.teardownFailures++;
+  console.log(`trial ${i + 1} (${mode}, kill ${killAt} ms after the journal, in stage ${stage}, ${teardown}): foreign deleted ${deleted}, killed ${killed}; residue: ${residue.length} namespaces${residue.length ? ` (${residue.join(' ')})` : ''}, ${ownerProcs.length} processes, state ${stateLeft}; exit ${r1.code}/${r2.code}${r1.code ? ` (${r1.out.trim().split('\n')[0].slice(0, 200)})` : ''}`);
   // Put things back: foreign ones (ours, as the test's), then any residue, by hand.
   for (const f of planted) {
     trySh('kill', ['-9', String(f.pid)]);
