@@ -4,7 +4,7 @@ import t from 'tap';
 import { pathToFileURL } from 'node:url';
 import { Lab, expectMetrics, checkMetrics, resolveTopologySource, shippedTopology, withLab, type PingMeasurement, type Iperf3Measurement } from '../../src/api/index.js';
 import { loadTopology } from '../../src/topology/index.js';
-import { NslabError } from '../../src/model/index.js';
+import { netnsName, NslabError } from '../../src/model/index.js';
 
 const TWO = 'topologies/two-hosts.yaml';
 
@@ -29,12 +29,12 @@ t.test('a topology comes as a path, file URL, YAML text, object or resolved topo
   t.equal(resolveTopologySource(resolved), resolved, 'a resolved topology is used as it is');
   const renamed = resolveTopologySource(TWO, { name: 'api1' });
   t.equal(renamed.name, 'api1');
-  t.equal(renamed.nodes[0].netns, 'nslab-api1-h1', 'the name is applied before resolving: namespaces follow it');
+  t.equal(renamed.nodes[0].netns, netnsName('api1', 'h1'), 'the name is applied before resolving: namespaces follow it');
 });
 
 t.test('Lab.plan and Lab.up take a path (was a TypeError in compilePlan)', async (t) => {
   const plan = Lab.plan(TWO);
-  t.ok(plan.netns.includes('nslab-two-hosts-h1'), 'Lab.plan(path) compiles the file');
+  t.ok(plan.netns.includes(netnsName('two-hosts', 'h1')), 'Lab.plan(path) compiles the file');
   await t.rejects(Lab.up(42 as never), { code: 'E_BAD_ARGUMENT', hint: /path/ });
   await t.rejects(Lab.up('topologies/no-such.yaml'), { code: 'E_READ' });
   await t.rejects(Lab.up(TWO, null as never), { code: 'E_BAD_ARGUMENT' });
