@@ -4,13 +4,14 @@
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NslabError, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
-import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type QdiscNeed } from '../plan/index.js';
+import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
 import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
 import { teardownError } from '../exec/teardown.js';
 import { deserializeTopology, findLink, serializeTopology } from '../topology/index.js';
 import { parseImpairment } from '../topology/impair.js';
 import { iperf3OnLab, pingOnLab, reachOnLab, requireNodeName, type Iperf3Measurement, type Iperf3Options, type PingMeasurement, type PingOptions, type ReachMeasurement, type ReachOptions } from './measure.js';
 import { describeValue, resolveTopologySource, type TopologySource } from './source.js';
+import { reachMatrix, type ReachMatrixOptions, type ReachPair } from './reach.js';
 import {
   ExecaRunner,
   isAlive,
@@ -230,14 +231,19 @@ export class Lab {
     });
   }
 
-  /** Take a link down (both ends lose carrier) or bring it back up. The link is `nodeA-nodeB` or `node:ifname`. */
-  async link(linkSpec: string, state: 'up' | 'down'): Promise<void> {
+  /**
+   * Take a link down (both ends lose carrier), bring it back up, or blackhole it: the carrier stays up and both ends
+   * drop every frame (nftables netdev ingress), a silent failure; `up` removes it. The link is `nodeA-nodeB` or
+   * `node:ifname`.
+   */
+  async link(linkSpec: string, state: LinkState): Promise<void> {
     return this.setLink(linkSpec, state);
   }
 
-  async setLink(linkSpec: string, state: 'up' | 'down'): Promise<void> {
+  async setLink(linkSpec: string, state: LinkState): Promise<void> {
     requireLinkSpec(linkSpec, 'link');
-    if (state !== 'up' && state !== 'down') throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up' or 'down', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
+    if (state !== 'up' && state !== 'down' && state !== 'blackhole')
+      throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up', 'down' or 'blackhole', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
     const j = this.requireJournal();
     const link = findLink(this.topology, linkSpec);
     await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => this.requireOpen());
@@ -262,6 +268,11 @@ export class Lab {
    */
   async reach(from: string | string[], to: string | string[], opts?: ReachOptions): Promise<ReachMeasurement> {
     return reachOnLab(this, from, to, opts);
+  }
+
+  /** The reach matrix as pairs (the scenario step's and lab.reach's engine): bounded, retried, one prober process. */
+  reachPairs(opts: ReachMatrixOptions): Promise<ReachPair[]> {
+    return reachMatrix(this, this.runner, opts);
   }
 
   private requireOpen(): void {

@@ -17,7 +17,7 @@ export interface ReachPair {
   reachable: boolean;
 }
 
-export interface ReachOptions {
+export interface ReachMatrixOptions {
   from: string[];
   to: string[];
   families?: Family[];
@@ -37,7 +37,7 @@ export function nodeAddress(n: ResolvedNode, family: Family): string | undefined
 }
 
 /** The (from, to, family) pairs of a matrix, in source order, skipping a node to itself and missing addresses. */
-export function reachTargets(nodes: readonly ResolvedNode[], opts: ReachOptions): Omit<ReachPair, 'reachable'>[] {
+export function reachTargets(nodes: readonly ResolvedNode[], opts: ReachMatrixOptions): Omit<ReachPair, 'reachable'>[] {
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const families = opts.families ?? [4, 6];
   const out: Omit<ReachPair, 'reachable'>[] = [];
@@ -52,7 +52,7 @@ export function reachTargets(nodes: readonly ResolvedNode[], opts: ReachOptions)
   return out;
 }
 
-export async function reachMatrix(lab: Lab, runner: Runner, opts: ReachOptions): Promise<ReachPair[]> {
+export async function reachMatrix(lab: Lab, runner: Runner, opts: ReachMatrixOptions): Promise<ReachPair[]> {
   const pairs = reachTargets(lab.topology.nodes, opts);
   const targets: ProbeTarget[] = pairs.map((p) => ({ netns: lab.netnsOf(p.from), family: p.family, address: p.address }));
   const timeoutsS = opts.timeoutsS ?? DEFAULT_PROBE_TIMEOUTS_S;

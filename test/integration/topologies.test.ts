@@ -48,7 +48,7 @@ for (const f of files) {
         }
       }
       const hosts = topo.nodes.filter((n) => n.kind === 'host').map((n) => n.name);
-      const pairs = await lab.reach({ from: hosts, to: hosts, families: [4, 6] });
+      const pairs = await lab.reachPairs({ from: hosts, to: hosts, families: [4, 6] });
       t.equal(pairs.length, hosts.length * (hosts.length - 1) * 2, 'every ordered host pair, v4 and v6');
       const failed = pairs.filter((p) => !p.reachable).map((p) => `${p.from}->${p.to} ${p.address}`);
       t.same(failed, [], 'pingall v4 and v6');
