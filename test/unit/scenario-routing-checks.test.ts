@@ -116,3 +116,31 @@ t.test('scenario files: the new steps are checked like the others', async (t) =>
   t.match(bad('  - ping: { from: h1, to: h2 }\n    expect: { outage: "< 2" }\n'), [{ code: 'E_BAD_EXPECTATION' }], 'an outage needs a unit');
   t.match(bad('  - exec: { node: h1, cmd: "true" }\n    expect: { outage: "< 2s" }\n'), [{ code: 'E_EXPECT_METRIC' }]);
 });
+
+t.test('reports show convergence and outage times even when no expectation names them', async (t) => {
+  const { keyFigures, formatStepLine, toTap, toJUnit } = await import('../../src/report/index.js');
+  const step = (kind: 'converge' | 'ping', metrics: Record<string, number>, checks: { metric: string; ok: boolean; expected: string; measured: string }[] = []) =>
+    ({ id: '1', name: kind, kind, status: 'pass' as const, startMs: 0, durationMs: 1, metrics, checks });
+  t.same(keyFigures(step('converge', { time: 1950 })), ['converged in 1.95 s']);
+  t.same(keyFigures(step('ping', { outage: 320 })), ['outage 320 ms']);
+  t.same(keyFigures(step('ping', { outage: 0 })), [], 'no loss, no outage line');
+  t.same(keyFigures(step('ping', { outage: 320 }, [{ metric: 'outage', ok: true, expected: '< 2 s', measured: '320 ms' }])), [], 'a checked outage is shown by its check');
+  t.match(formatStepLine(step('converge', { time: 1950 })), /converged in 1\.95 s/);
+  const res = { name: 's', file: 's.yaml', lab: 'l', status: 'pass' as const, startedAt: new Date(0).toISOString(), setupMs: 0, stepsMs: 0, teardownMs: 0, totalMs: 0, steps: [step('ping', { outage: 320 })], events: [] };
+  t.match(toTap([res]), /ok 1 - s: 1 ping\n# outage 320 ms/);
+  t.match(toJUnit([res]), /<system-out>outage 320 ms<\/system-out>/);
+});
+
+t.test('blackhole compiles to an nft netdev ingress drop on both ends; up and down remove it first', async (t) => {
+  const { compileLinkState } = await import('../../src/plan/index.js');
+  const { renderOperation } = await import('../../src/model/index.js');
+  const { resolveRawTopology } = await import('../../src/topology/index.js');
+  const topo = resolveRawTopology({ name: 'bh', nodes: { h1: {}, s1: { kind: 'switch' } }, links: [{ endpoints: ['h1', 's1'] }] } as never, () => undefined, 'test');
+  const link = topo.links[0];
+  const on = compileLinkState(topo, link, 'blackhole');
+  t.same(on.map((o) => [o.tool, o.netns]), [['nft', 'nslab-bh-h1'], ['nft', 'nslab-bh-s1']]);
+  t.match(renderOperation(on[1]), /^ip netns exec nslab-bh-s1 nft add table netdev nslab_bh_[0-9a-f]+ ';' add chain netdev nslab_bh_[0-9a-f]+ in '\{' type filter hook ingress device \S+ priority -500 ';' policy drop ';' '\}'$/);
+  const up = compileLinkState(topo, link, 'up');
+  t.same(up.slice(0, 2).map((o) => o.args.join(' ')), on.map((o) => `add table netdev ${o.args[3]} ; delete table netdev ${o.args[3]}`), 'removal first, idempotent (add + delete)');
+  t.same(up.slice(2, 4).map((o) => o.args.slice(-1)), [['up'], ['up']]);
+});
