@@ -247,6 +247,7 @@ export class Lab {
     const j = this.requireJournal();
     const link = findLink(this.topology, linkSpec);
     await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => this.requireOpen());
+    if (state === 'up') await this.waitOperUp([link.a, link.b]);
   }
 
   /**
@@ -273,6 +274,22 @@ export class Lab {
   /** The reach matrix as pairs (the scenario step's and lab.reach's engine): bounded, retried, one prober process. */
   reachPairs(opts: ReachMatrixOptions): Promise<ReachPair[]> {
     return reachMatrix(this, this.runner, opts);
+  }
+
+  /**
+   * Return once the interfaces are operationally up. `ip link set up` returns before the kernel's linkwatch work has
+   * run (operstate still down or unknown, measured here right after `nslab link … up`), and a bridge enables its
+   * port only when linkwatch announces the carrier (NETDEV_CHANGE): a frame sent before that, such as the first ARP
+   * request, is dropped, and ARP retries after 1 s. Bounded (2 s): a link that stays down is the user's to see.
+   */
+  private async waitOperUp(ends: { node: string; ifname: string }[]): Promise<void> {
+    const args = ends.flatMap((e) => [this.netnsOf(e.node), e.ifname]);
+    // Node and interface names are validated tokens (no spaces), so they travel as one word list in ENDS.
+    const script =
+      'i=0; while [ $i -lt 200 ]; do ok=1; set -- $ENDS; ' +
+      'while [ $# -gt 0 ]; do ip -n "$1" -o link show dev "$2" | grep -q "state UP" || ok=0; shift 2; done; ' +
+      '[ $ok = 1 ] && exit 0; i=$((i+1)); sleep 0.01; done; exit 1';
+    await this.runner.run('sh', ['-c', script], { timeoutMs: 5_000, env: { ENDS: args.join(' ') } });
   }
 
   private requireOpen(): void {

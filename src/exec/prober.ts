@@ -25,7 +25,7 @@ use Socket qw(inet_pton pack_sockaddr_in pack_sockaddr_in6 AF_INET AF_INET6 SOCK
 my ($SYS_SETNS, $NSDIR, $WINDOW, $TIMEOUTS, $GIVEUP) = @ARGV;
 my @timeouts = split /,/, $TIMEOUTS;                        # seconds, one per attempt
 my $now = eval { require Time::HiRes; 1 } ? \&Time::HiRes::time : sub { time };
-my $giveup = $now->() + $GIVEUP;                            # after this, inconclusive attempts count as silent
+my $giveup = $now->() + $GIVEUP;                            # no answer for this long: inconclusive attempts count as silent
 $| = 1;
 sub fail { print STDERR "\@\@nslab-fail $_[0]\n"; exit 3 }
 # The neighbour tables are one per kernel, not per namespace: every lab's ARP/ND entries count against gc_thresh3
@@ -147,6 +147,7 @@ while ($pending > 0) {
         delete $out{$sq} if $out{$sq} && $out{$sq}[0] == $p;
         print "ok $pid\n";
         $pending--;
+        $giveup = $now->() + $GIVEUP;                                 # progress: keep waiting out a full table
       }
     }
   }
@@ -179,7 +180,7 @@ export interface ProbeOptions {
   window?: number;
   /** Seconds to wait for each attempt's reply; the number of entries is the number of attempts (default 1, 1, 2). */
   timeoutsS?: number[];
-  /** Seconds during which attempts spoiled by a full neighbour table are repeated (default: 60, or 1 s per 100 probes). */
+  /** Attempts spoiled by a full neighbour table are repeated until no probe has been answered for this long (default 60 s). */
   giveUpS?: number;
   env?: Record<string, string>;
 }
@@ -207,9 +208,11 @@ export async function probeEcho(runner: Runner, targets: ProbeTarget[], opts: Pr
   const input = PROBER_SOURCE + lines.join('\n') + '\n';
   // Worst case: every probe silent on every attempt, `window` at a time.
   const worstS = (Math.ceil(targets.length / window) + 1) * timeouts.reduce((a, b) => a + b, 0);
-  // Attempts spoiled by a full neighbour table are repeated for up to giveUpS; then they count like silent ones.
-  const giveUpS = opts.giveUpS ?? Math.max(60, Math.ceil(targets.length / 100));
-  const r = await runner.run('perl', ['-', String(nr), NETNS_DIR, String(window), timeouts.join(','), String(giveUpS)], { input, timeoutMs: (worstS + giveUpS + 30) * 1000, env: opts.env });
+  // Attempts spoiled by a full neighbour table are repeated while answers keep coming (no answer for giveUpS: they
+  // count like silent ones). The kernel frees entries at its own pace (a REACHABLE entry is pinned 15-45 s), so the
+  // process's own bound allows for that: 0.2 s per probe on top.
+  const giveUpS = opts.giveUpS ?? 60;
+  const r = await runner.run('perl', ['-', String(nr), NETNS_DIR, String(window), timeouts.join(','), String(giveUpS)], { input, timeoutMs: (worstS + giveUpS + 30 + targets.length * 0.2) * 1000, env: opts.env });
   if (r.exitCode === 127 && /ENOENT/.test(r.stderr)) return null;
   if (r.exitCode !== 0 || !r.stdout.includes('@@nslab-done')) {
     const m = /@@nslab-fail (.*)/.exec(r.stderr);

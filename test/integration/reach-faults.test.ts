@@ -40,6 +40,10 @@ t.test('blackhole: carrier stays up, every frame dropped, up restores; reach fai
     );
 
     await lab.setLink('s1-s2', 'up');
+    for (const end of [l.a, l.b]) {
+      const r = await lab.exec(end.node, ['cat', `/sys/class/net/${end.ifname}/operstate`]);
+      t.equal(r.stdout.trim(), 'up', `${end.node}:${end.ifname} is operationally up when link up returns`);
+    }
     const back = await lab.reachPairs({ from: hosts, to: hosts });
     t.equal(back.filter((p) => p.reachable).length, 9 * 8 * 2, 'all pairs again after state up');
     const j = lab.journal()!;
