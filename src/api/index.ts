@@ -20,3 +20,5 @@ export {
   type ReachMetrics,
   type ReachOptions,
 } from './measure.js';
+export { nodeAddress, reachTargets, type ReachMatrixOptions, type ReachPair } from './reach.js';
+export { waitConverged, type ConvergeOptions, type ConvergeResult } from './converge.js';

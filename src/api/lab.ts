@@ -4,7 +4,7 @@
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NslabError, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
-import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type QdiscNeed } from '../plan/index.js';
+import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
 import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
 import { readNetnsTags } from '../exec/batch.js';
 import { teardownError } from '../exec/teardown.js';
@@ -12,6 +12,7 @@ import { deserializeTopology, findLink, serializeTopology } from '../topology/in
 import { parseImpairment } from '../topology/impair.js';
 import { iperf3OnLab, pingOnLab, reachOnLab, requireNodeName, type Iperf3Measurement, type Iperf3Options, type PingMeasurement, type PingOptions, type ReachMeasurement, type ReachOptions } from './measure.js';
 import { describeValue, resolveTopologySource, type TopologySource } from './source.js';
+import { reachMatrix, type ReachMatrixOptions, type ReachPair } from './reach.js';
 import {
   ExecaRunner,
   isAlive,
@@ -250,17 +251,23 @@ export class Lab {
     });
   }
 
-  /** Take a link down (both ends lose carrier) or bring it back up. The link is `nodeA-nodeB` or `node:ifname`. */
-  async link(linkSpec: string, state: 'up' | 'down'): Promise<void> {
+  /**
+   * Take a link down (both ends lose carrier), bring it back up, or blackhole it: the carrier stays up and both ends
+   * drop every frame (nftables netdev ingress), a silent failure; `up` removes it. The link is `nodeA-nodeB` or
+   * `node:ifname`.
+   */
+  async link(linkSpec: string, state: LinkState): Promise<void> {
     return this.setLink(linkSpec, state);
   }
 
-  async setLink(linkSpec: string, state: 'up' | 'down'): Promise<void> {
+  async setLink(linkSpec: string, state: LinkState): Promise<void> {
     requireLinkSpec(linkSpec, 'link');
-    if (state !== 'up' && state !== 'down') throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up' or 'down', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
+    if (state !== 'up' && state !== 'down' && state !== 'blackhole')
+      throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up', 'down' or 'blackhole', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
     const j = this.requireJournal();
     const link = findLink(this.topology, linkSpec);
     await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => this.requireOpen());
+    if (state === 'up') await this.waitOperUp([link.a, link.b]);
   }
 
   /**
@@ -282,6 +289,27 @@ export class Lab {
    */
   async reach(from: string | string[], to: string | string[], opts?: ReachOptions): Promise<ReachMeasurement> {
     return reachOnLab(this, from, to, opts);
+  }
+
+  /** The reach matrix as pairs (the scenario step's and lab.reach's engine): bounded, retried, one prober process. */
+  reachPairs(opts: ReachMatrixOptions): Promise<ReachPair[]> {
+    return reachMatrix(this, this.runner, opts);
+  }
+
+  /**
+   * Return once the interfaces are operationally up. `ip link set up` returns before the kernel's linkwatch work has
+   * run (operstate still down or unknown, measured here right after `nslab link … up`), and a bridge enables its
+   * port only when linkwatch announces the carrier (NETDEV_CHANGE): a frame sent before that, such as the first ARP
+   * request, is dropped, and ARP retries after 1 s. Bounded (2 s): a link that stays down is the user's to see.
+   */
+  private async waitOperUp(ends: { node: string; ifname: string }[]): Promise<void> {
+    const args = ends.flatMap((e) => [this.netnsOf(e.node), e.ifname]);
+    // Node and interface names are validated tokens (no spaces), so they travel as one word list in ENDS.
+    const script =
+      'i=0; while [ $i -lt 200 ]; do ok=1; set -- $ENDS; ' +
+      'while [ $# -gt 0 ]; do ip -n "$1" -o link show dev "$2" | grep -q "state UP" || ok=0; shift 2; done; ' +
+      '[ $ok = 1 ] && exit 0; i=$((i+1)); sleep 0.01; done; exit 1';
+    await this.runner.run('sh', ['-c', script], { timeoutMs: 5_000, env: { ENDS: args.join(' ') } });
   }
 
   private requireOpen(): void {

@@ -1,5 +1,5 @@
 // Typed measurements on a running lab (lab.ping, lab.iperf3, lab.reach) and the expect-style check of their
-// metrics. The measuring is the scenario's own (scenario/measure.ts, scenario/reach.ts) and the checking is the
+// metrics. The measuring is the scenario's own (scenario/measure.ts, api/reach.ts) and the checking is the
 // scenario's expectation language (scenario/checks.ts, expect.ts): a library user gets the same numbers and the
 // same statistics-aware verdicts as a scenario author. This file only validates arguments and shapes results.
 
@@ -9,7 +9,7 @@ import type { CheckOutcome, MetricCheck } from '../scenario/model.js';
 import type { LossCounts } from '../scenario/expect.js';
 import type { Iperf3Result, PingResult } from '../scenario/parse/index.js';
 import { IPERF3_DEFAULTS, measureIperf3, measurePing, PING_DEFAULTS } from '../scenario/measure.js';
-import { reachMatrix, type ReachPair } from '../scenario/reach.js';
+import type { ReachPair } from './reach.js';
 import type { Lab } from './lab.js';
 import { describeValue } from './source.js';
 
@@ -242,7 +242,9 @@ export async function reachOnLab(lab: Lab, from: unknown, to: unknown, options?:
   const fam = family(o.family);
   // The same families a scenario's reach step probes.
   const families = fam ? [fam] : ([4, 6] as const).filter((x) => lab.topology.addressing[x === 4 ? 'ipv4' : 'ipv6']);
-  const pairs = await reachMatrix(lab, { from: f, to: t, families: [...families], timeoutS: positive(o.timeoutS, 'timeoutS', false) ?? 2 });
+  // timeoutS: how long a silent pair is waited for in all, over two attempts (a lost probe is not an answer).
+  const timeoutS = positive(o.timeoutS, 'timeoutS', false);
+  const pairs = await lab.reachPairs({ from: f, to: t, families: [...families], ...(timeoutS ? { timeoutsS: [timeoutS / 2, timeoutS / 2] } : {}) });
   const unreachablePairs = pairs.filter((p) => !p.reachable);
   return { kind: 'reach', pairs, allReachable: unreachablePairs.length === 0, unreachablePairs, metrics: { pairs: pairs.length, unreachable: unreachablePairs.length } };
 }

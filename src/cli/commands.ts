@@ -134,7 +134,7 @@ export async function impair(argv: Argv): Promise<number> {
 export async function link(argv: Argv): Promise<number> {
   requireRoot();
   const lab = Lab.open(argv.lab as string);
-  await lab.setLink(argv.link as string, argv.state as 'up' | 'down');
+  await lab.setLink(argv.link as string, argv.state as 'up' | 'down' | 'blackhole');
   out(`${argv.link} is ${argv.state}`);
   return 0;
 }

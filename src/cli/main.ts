@@ -84,8 +84,8 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
     )
     .command(
       'link <lab> <link> <state>',
-      'take a link down or bring it back up',
-      (y) => y.positional('lab', { type: 'string' }).positional('link', { type: 'string' }).positional('state', { choices: ['up', 'down'] as const }),
+      'take a link down, bring it back up, or blackhole it (carrier up, every frame dropped: a silent failure)',
+      (y) => y.positional('lab', { type: 'string' }).positional('link', { type: 'string' }).positional('state', { choices: ['up', 'down', 'blackhole'] as const }),
       run(lazy('link')),
     )
     .command('shell <lab> <node>', 'an interactive shell in a node, with the node in the prompt', (y) => y.positional('lab', { type: 'string' }).positional('node', { type: 'string' }), run(lazy('shell')))

@@ -12,7 +12,7 @@ import { NETNS_DIR, netnsInode, type Runner } from '../sys/index.js';
 import { createGroup, readTagsByRelay, relayGroup, runRelay, setnsSyscall, type NetnsProof, type RelayGroup } from './relay.js';
 
 export interface BatchJob {
-  tool: 'ip' | 'tc' | 'sysctl';
+  tool: 'ip' | 'tc' | 'sysctl' | 'nft';
   /** null: the host's namespace (ip only). */
   netns: string | null;
   /** sysctl only: keys the kernel may not have are skipped (`sysctl -e`). */
@@ -69,6 +69,8 @@ function jobCommand(job: BatchJob): { file: string; args: string[] } {
   if (job.netns === null) return { file: job.tool, args: ['-batch', '-'] };
   const enter = `--net=${NETNS_DIR}/${job.netns}`;
   if (job.tool === 'sysctl') return { file: 'nsenter', args: [enter, 'sysctl', ...(job.optional ? ['-e'] : []), '-qw', ...job.ops.flatMap((o) => o.args)] };
+  // nft reads its script from stdin and applies it as one transaction: all of it, or nothing.
+  if (job.tool === 'nft') return { file: 'nsenter', args: [enter, 'nft', '-f', '-'] };
   return { file: 'nsenter', args: [enter, job.tool, '-batch', '-'] };
 }
 
@@ -79,7 +81,7 @@ function jobDisplay(job: BatchJob): string {
 
 /** Attribute a failed job's stderr to the operation that failed. */
 function failureOf(job: BatchJob, stderr: string, appliedBefore: Operation[]): BatchOutcome {
-  if (job.tool === 'sysctl') return { applied: appliedBefore, failure: { op: job.ops[0], command: jobDisplay(job), stderr: cleanStderr(stderr) } };
+  if (job.tool === 'sysctl' || job.tool === 'nft') return { applied: appliedBefore, failure: { op: job.ops[0], command: jobDisplay(job), stderr: cleanStderr(stderr) } };
   const line = failedLine(stderr);
   const idx = line !== undefined ? Math.min(line - 1, job.ops.length - 1) : 0;
   const op = job.ops[idx];
@@ -202,7 +204,7 @@ function relayEnabled(): boolean {
 export function groupJobs(ops: Operation[]): BatchJob[] {
   const jobs = new Map<string, BatchJob>();
   for (const op of ops) {
-    if (op.tool !== 'ip' && op.tool !== 'tc' && op.tool !== 'sysctl') continue;
+    if (op.tool !== 'ip' && op.tool !== 'tc' && op.tool !== 'sysctl' && op.tool !== 'nft') continue;
     // Optional sysctls get their own `sysctl -e` call, so that a mistyped key of the user's still fails.
     const key = `${op.tool}|${op.netns ?? ''}|${op.optional ? '?' : ''}`;
     let j = jobs.get(key);
@@ -213,7 +215,8 @@ export function groupJobs(ops: Operation[]): BatchJob[] {
     j.ops.push(op);
   }
   // sysctls before ip before tc inside one namespace: forwarding is on before routes, links are up before shaping.
-  const order = { sysctl: 0, ip: 1, tc: 2 } as const;
+  // nft (a blackhole) goes first: a link restored to `up` stops dropping before it is set up.
+  const order = { nft: -1, sysctl: 0, ip: 1, tc: 2 } as const;
   return [...jobs.values()].sort((a, b) => order[a.tool] - order[b.tool]);
 }
 

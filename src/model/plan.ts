@@ -14,17 +14,18 @@ export type OperationKind =
   | 'qdisc.del'
   | 'offload.set'
   | 'proc.exec'
-  | 'proc.start';
+  | 'proc.start'
+  | 'nft.apply';
 
 /** Which program carries the operation: ip and tc lines are batched; sysctl/ethtool are grouped per namespace. */
-export type Tool = 'ip' | 'tc' | 'sysctl' | 'ethtool' | 'exec' | 'start';
+export type Tool = 'ip' | 'tc' | 'sysctl' | 'ethtool' | 'exec' | 'start' | 'nft';
 
 export interface Operation {
   kind: OperationKind;
   tool: Tool;
   /** The namespace the operation runs in; null for the host's namespace (only netns.* and link.add). */
   netns: string | null;
-  /** ip/tc: one batch line as tokens; sysctl: `key=value` tokens; ethtool: its argv; exec/start: the node command argv. */
+  /** ip/tc/nft: one batch line as tokens; sysctl: `key=value` tokens; ethtool: its argv; exec/start: the node command argv. */
   args: string[];
   /** What the operation is about, for messages: `node h1`, `link h1:eth0 <-> s1:eth1`. */
   subject: string;
@@ -64,6 +65,8 @@ export function renderOperation(op: Operation): string {
       return q(['ip', ...nsOpt, ...op.args]);
     case 'tc':
       return q(['tc', ...nsOpt, ...op.args]);
+    case 'nft':
+      return q(['ip', 'netns', 'exec', op.netns ?? '', 'nft', ...op.args]);
     case 'sysctl':
       return q(['ip', 'netns', 'exec', op.netns ?? '', 'sysctl', ...(op.optional ? ['-e'] : []), '-qw', ...op.args]);
     case 'ethtool':

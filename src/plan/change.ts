@@ -38,8 +38,9 @@ export function compileImpairChange(t: ResolvedTopology, l: ResolvedLink, next: 
  * the connected prefixes. So `up` re-installs the lab's own routes through that interface (`route replace`,
  * idempotent), or a router would stay cut off after the link came back.
  */
-export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: 'up' | 'down'): Operation[] {
+export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: LinkState): Operation[] {
   const { a, b } = targets(t, l);
+  if (state === 'blackhole') return [a, b].map((x) => blackholeOp(x, true));
   const restore: Operation[] = [];
   if (state === 'up')
     for (const end of [l.a, l.b]) {
@@ -71,5 +72,34 @@ export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: 'u
       undo: null,
     },
   }));
-  return [...states, ...restore];
+  return [...[a, b].map((x) => blackholeOp(x, false)), ...states, ...restore];
+}
+
+export type LinkState = 'up' | 'down' | 'blackhole';
+
+/** The table that blackholes one interface: its name in hex, since interface names may hold '-' (not an nft identifier). */
+export function blackholeTable(ifname: string): string {
+  return `nslab_bh_${Buffer.from(ifname).toString('hex')}`;
+}
+
+/**
+ * A silent failure: the carrier stays up and every frame arriving on the interface is dropped by an nftables
+ * netdev ingress chain (this runs before the bridge and IP see the frame; sch_netem, which could drop 100%, is
+ * not on every kernel). Both ends drop, so both directions die, as with a failed transceiver, and only a routing
+ * protocol's timers or BFD can tell. Removing is `add table` + `delete table` in one transaction, which succeeds
+ * whether or not the blackhole was there; the namespace's deletion removes it at teardown.
+ */
+function blackholeOp(x: ShapeTarget, on: boolean): Operation {
+  const table = blackholeTable(x.ifname);
+  const remove = ['add', 'table', 'netdev', table, ';', 'delete', 'table', 'netdev', table];
+  const add = ['add', 'table', 'netdev', table, ';', 'add', 'chain', 'netdev', table, 'in', '{', 'type', 'filter', 'hook', 'ingress', 'device', x.ifname, 'priority', '-500', ';', 'policy', 'drop', ';', '}'];
+  const subject = x.subject.replace(/ \(from .*\)$/, '');
+  return {
+    kind: 'nft.apply',
+    tool: 'nft',
+    netns: x.netns,
+    args: on ? add : remove,
+    subject: `${subject} blackhole ${on ? 'on' : 'off'} (${x.ifname} ingress)`,
+    undo: on ? { kind: 'nft.apply', tool: 'nft', netns: x.netns, args: remove, subject: `${subject} blackhole off`, undo: null } : null,
+  };
 }

@@ -3,6 +3,6 @@
 export { compilePlan } from './compile.js';
 export { renderPlan } from './render.js';
 export { shapingOps, impairmentSummary, netemLimitPackets, htbQuantumBytes } from './shape.js';
-export { compileImpairChange, compileLinkState, type Direction } from './change.js';
+export { blackholeTable, compileImpairChange, compileLinkState, type Direction, type LinkState } from './change.js';
 export { directionOps, offloadOps, netemArgs } from './shape.js';
 export { requiredQdiscs, impairmentNeeds, type QdiscNeed } from './requirements.js';

@@ -6,11 +6,25 @@ import type { ScenarioResult, StepResult } from '../scenario/model.js';
 
 const SYMBOL: Record<StepResult['status'], string> = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skipped: 'skip' };
 
+const dur = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
+
+/**
+ * The figures a reader looks for first even when no expectation names them: how long convergence took, how long
+ * traffic was lost (a ping's outage). Checked metrics are already shown with their checks.
+ */
+export function keyFigures(r: StepResult): string[] {
+  const checked = new Set(r.checks.map((c) => c.metric));
+  const out: string[] = [];
+  if (r.kind === 'converge' && typeof r.metrics.time === 'number' && !checked.has('time')) out.push(`converged in ${dur(r.metrics.time)}`);
+  if (r.kind === 'ping' && typeof r.metrics.outage === 'number' && r.metrics.outage > 0 && !checked.has('outage')) out.push(`outage ${dur(r.metrics.outage)}`);
+  return out;
+}
+
 export function formatStepLine(r: StepResult, color = false): string {
   const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const status = r.status === 'pass' ? c(32, SYMBOL.pass) : r.status === 'fail' ? c(31, SYMBOL.fail) : r.status === 'error' ? c(31, SYMBOL.error) : c(33, SYMBOL.skipped);
   const dur = r.status === 'skipped' ? '' : `${(r.durationMs / 1000).toFixed(2)}s`;
-  const figures = r.checks.map((k) => `${k.metric} ${k.measured}${k.ok ? '' : c(31, ` (expected ${k.expected})`)}${k.ok ? c(2, ` (${k.expected})`) : ''}`);
+  const figures = [...r.checks.map((k) => `${k.metric} ${k.measured}${k.ok ? '' : c(31, ` (expected ${k.expected})`)}${k.ok ? c(2, ` (${k.expected})`) : ''}`), ...keyFigures(r)];
   const lines = [`${status} ${r.id.padEnd(4)} ${r.name}  ${c(2, dur)}${figures.length ? '  ' + figures.join('; ') : ''}`];
   if (r.message && (r.status !== 'pass' || !figures.length)) lines.push(`          ${c(2, r.message)}`);
   return lines.join('\n');

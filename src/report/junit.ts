@@ -1,6 +1,7 @@
 // JUnit XML, as GitLab, GitHub and Jenkins read it: one <testsuite> per scenario, one <testcase> per step;
 // a failed expectation is a <failure> with expected vs measured, a step that could not run is an <error>.
 import type { ScenarioResult } from '../scenario/model.js';
+import { keyFigures } from './human.js';
 
 const esc = (s: string) =>
   // XML 1.0 forbids most control characters even when escaped: drop them.
@@ -25,7 +26,7 @@ export function toJUnit(results: ScenarioResult[]): string {
       out.push(`    <testcase name="lab setup" classname="${esc(r.name)}" time="${secs(r.setupMs)}"><error message="${esc(r.error.message)}" type="${esc(r.error.code)}">${esc(r.error.hint ?? '')}</error></testcase>`);
     for (const s of r.steps) {
       const head = `    <testcase name="${esc(`${s.id} ${s.name}`)}" classname="${esc(r.name)}" time="${secs(s.durationMs)}"`;
-      const detail = s.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.metric}: measured ${c.measured}, expected ${c.expected}`).join('\n') + (s.message ? `\n${s.message}` : '');
+      const detail = [...s.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.metric}: measured ${c.measured}, expected ${c.expected}`), ...keyFigures(s)].join('\n') + (s.message ? `\n${s.message}` : '');
       if (s.status === 'pass') out.push(`${head}>${detail ? `<system-out>${esc(detail)}</system-out>` : ''}</testcase>`);
       else if (s.status === 'skipped') out.push(`${head}><skipped message="${esc(s.message ?? 'not run')}"/></testcase>`);
       else if (s.status === 'fail') {

@@ -7,7 +7,7 @@ import { dirname, resolve as resolvePath, basename } from 'node:path';
 import { NslabError, parseDurationMs, type LocateFn, type Problem, type RawImpairment, type ResolvedTopology } from '../model/index.js';
 import { findLink, loadTopology, parseYamlDocument, resolveRawTopology, validateAgainstSchema } from '../topology/index.js';
 import { formatDocPath } from '../topology/yaml.js';
-import { METRICS, parseMetricCheck } from './checks.js';
+import { METRICS, parseMetricCheck, parseQueryChecks } from './checks.js';
 import { IPERF3_DEFAULTS, PING_DEFAULTS } from './measure.js';
 import type { MetricCheck, Scenario, Step, StepSpec } from './model.js';
 
@@ -24,7 +24,10 @@ interface RawStep {
   iperf3?: { client: string; server: string; duration?: number; protocol?: 'tcp' | 'udp'; bitrate?: string; parallel?: number; reverse?: boolean; omit?: number; family?: 4 | 6; port?: number };
   exec?: { node: string; cmd: string | string[] };
   reach?: { from: 'all' | string[]; to: 'all' | string[]; family?: 4 | 6 };
-  link?: { link: string; state: 'up' | 'down' };
+  link?: { link: string; state: 'up' | 'down' | 'blackhole' };
+  route?: { node: string; to: string; family?: 4 | 6 };
+  converge?: { timeout?: string; settle?: string };
+  vtysh?: { node: string; cmd: string };
   impair?: { link: string; direction?: string; clear?: boolean } & RawImpairment;
   sleep?: string;
   background?: { node: string; cmd: string | string[] };
@@ -59,6 +62,12 @@ function defaultName(s: StepSpec): string {
       return `capture ${s.node}${s.iface ? `:${s.iface}` : ''}`;
     case 'parallel':
       return `parallel (${s.steps.length} steps)`;
+    case 'route':
+      return `route ${s.node} → ${s.to}`;
+    case 'converge':
+      return 'converge';
+    case 'vtysh':
+      return `vtysh ${s.node}: ${s.cmd}`.slice(0, 80);
   }
 }
 
@@ -142,6 +151,18 @@ export function loadScenarioText(text: string, file: string): Scenario {
     } else if (rs.capture) {
       node(rs.capture.node, [...path, 'capture', 'node']);
       spec = { kind: 'capture', node: rs.capture.node, iface: rs.capture.interface, filter: rs.capture.filter, count: rs.capture.count };
+    } else if (rs.route) {
+      node(rs.route.node, [...path, 'route', 'node'], true);
+      const to = rs.route.to;
+      if (!nodes.has(to) && !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(to))
+        add([...path, 'route', 'to'], 'E_UNKNOWN_NODE', `'${to}' is neither a node, an address nor a prefix`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
+      else if (nodes.has(to)) node(to, [...path, 'route', 'to'], true);
+      spec = { kind: 'route', node: rs.route.node, to, family: rs.route.family };
+    } else if (rs.converge) {
+      spec = { kind: 'converge', timeoutMs: dur(rs.converge.timeout, [...path, 'converge', 'timeout']) ?? 60_000, settleMs: dur(rs.converge.settle, [...path, 'converge', 'settle']) ?? 1_000 };
+    } else if (rs.vtysh) {
+      node(rs.vtysh.node, [...path, 'vtysh', 'node']);
+      spec = { kind: 'vtysh', node: rs.vtysh.node, cmd: rs.vtysh.cmd };
     } else {
       const inner = (rs.parallel ?? []).map((s, i) => convert(s, [...path, 'parallel', i], `${id}.${i + 1}`, true));
       spec = { kind: 'parallel', steps: inner };
@@ -163,7 +184,8 @@ export function loadScenarioText(text: string, file: string): Scenario {
             continue;
           }
           try {
-            checks.push(parseMetricCheck(metric, value));
+            if (metric === 'query') checks.push(...parseQueryChecks(value as Record<string, string | number | boolean>));
+            else checks.push(parseMetricCheck(metric, value));
           } catch (e) {
             if (e instanceof NslabError) add(mpath, e.code, e.message, e.hint);
             else throw e;

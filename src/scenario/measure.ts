@@ -70,10 +70,12 @@ export async function measurePing(lab: Lab, s: PingSpec, opts: { timeoutMs?: num
       received: p.received,
       transmitted: p.transmitted,
       reachable: p.received > 0,
+      // The failover gap: the longest run of unanswered probes, each standing for one interval.
+      outage: p.longestLossRun * s.intervalS * 1000,
     },
     counts: { loss: { sent: p.transmitted, lost: p.transmitted - p.received } },
     series: { rttMs: p.samples.filter((x) => !x.dup).map((x) => ({ seq: x.seq, rttMs: x.rttMs, atMs: startMs + (x.seq - 1) * s.intervalS * 1000 })) },
-    message: `${address}: ${p.received}/${p.transmitted} replies`,
+    message: `${address}: ${p.received}/${p.transmitted} replies${p.longestLossRun ? `, outage ${Math.round(p.longestLossRun * s.intervalS * 1000)} ms (${p.longestLossRun} probes in a row lost)` : ''}`,
   };
 }
 

@@ -3,6 +3,7 @@
 
 import type { RawImpairment, ResolvedTopology } from '../model/index.js';
 import type { Expectation } from './expect.js';
+import type { QueryExpectation } from './query.js';
 
 export type CommandSpec = string | string[];
 
@@ -11,17 +12,25 @@ export type StepSpec =
   | { kind: 'iperf3'; client: string; server: string; durationS: number; protocol: 'tcp' | 'udp'; bitrate?: string; parallel?: number; reverse?: boolean; omitS?: number; family?: 4 | 6; port?: number }
   | { kind: 'exec'; node: string; cmd: CommandSpec }
   | { kind: 'reach'; from: string[]; to: string[]; family?: 4 | 6 }
-  | { kind: 'link'; link: string; state: 'up' | 'down' }
+  | { kind: 'link'; link: string; state: 'up' | 'down' | 'blackhole' }
   | { kind: 'impair'; link: string; change: RawImpairment; direction?: string; clear?: boolean }
   | { kind: 'sleep'; ms: number }
   | { kind: 'background'; node: string; cmd: CommandSpec }
   | { kind: 'stop'; target: string }
   | { kind: 'capture'; node: string; iface?: string; filter?: string; count?: number }
-  | { kind: 'parallel'; steps: Step[] };
+  | { kind: 'parallel'; steps: Step[] }
+  | { kind: 'route'; node: string; to: string; family?: 4 | 6 }
+  | { kind: 'converge'; timeoutMs: number; settleMs: number }
+  | { kind: 'vtysh'; node: string; cmd: string };
 
 export interface MetricCheck {
   metric: string;
-  expectation: Expectation | { op: 'regex'; pattern: string; negate: boolean; text: string } | { op: 'bool'; value: boolean; text: string };
+  expectation:
+    | Expectation
+    | { op: 'regex'; pattern: string; negate: boolean; text: string }
+    | { op: 'bool'; value: boolean; text: string }
+    | { op: 'equals'; value: string; text: string }
+    | { op: 'query'; query: QueryExpectation; text: string };
 }
 
 export interface Step {

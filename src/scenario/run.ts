@@ -4,12 +4,12 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
-import { Lab, type LabDeps } from '../api/index.js';
-import { NslabError } from '../model/index.js';
+import { Lab, waitConverged, type LabDeps } from '../api/index.js';
+import { NslabError, formatAddress, parseAddress } from '../model/index.js';
 import type { ManagedProcess } from '../sys/index.js';
 import { evaluateChecks, type MetricValue } from './checks.js';
-import { measureIperf3, measurePing, stopProcess } from './measure.js';
-import { reachMatrix } from './reach.js';
+import { measureIperf3, measurePing, stopProcess, targetAddress } from './measure.js';
+import { selectRoute } from './parse/index.js';
 import type { CheckOutcome, Scenario, ScenarioResult, Step, StepResult } from './model.js';
 
 export interface RunHooks {
@@ -50,6 +50,25 @@ function argvOf(cmd: string | string[]): string[] {
   return typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd;
 }
 
+/** A node's first address of the family (v4 first by default), or the text itself (an address or a prefix). */
+function nodeOrAddress(ctx: Ctx, to: string, family?: 4 | 6): string {
+  return ctx.lab.topology.nodes.some((n) => n.name === to) ? targetAddress(ctx.lab, to, family) : to;
+}
+
+function normalise(address: string): string {
+  const a = parseAddress(address);
+  return a ? formatAddress(a.family, a.address) : address;
+}
+
+/** The node that holds an address, if it is one of the lab's. */
+function ownerOf(ctx: Ctx, address: string): string | undefined {
+  const a = parseAddress(address);
+  if (!a) return undefined;
+  return ctx.lab.topology.nodes.find((n) => n.interfaces.some((i) => [...i.ipv4, ...i.ipv6].some((c) => c.family === a.family && c.address === a.address)))?.name;
+}
+
+const fmtMs = (ms: MetricValue): string => (typeof ms !== 'number' ? 'n/a' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
+
 async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
   const startMs = performance.now() - ctx.t0;
   const base = { id: step.id, name: step.name, kind: step.spec.kind, startMs };
@@ -61,6 +80,7 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
   let extraChecks: CheckOutcome[] = [];
   let children: StepResult[] = [];
   let message: string | undefined;
+  let json: unknown;
   const lab = ctx.lab;
   const s = step.spec;
   try {
@@ -94,13 +114,62 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
       }
       case 'reach': {
         const fams = s.family ? [s.family] : ([4, 6] as const).filter((f) => lab.topology.addressing[f === 4 ? 'ipv4' : 'ipv6']);
-        const pairs = await reachMatrix(lab, { from: s.from, to: s.to, families: [...fams], timeoutS: 2 });
+        const pairs = await lab.reachPairs({ from: s.from, to: s.to, families: [...fams] });
         const want = step.expectReachable !== false;
         const wrong = pairs.filter((p) => p.reachable !== want);
         metrics.pairs = pairs.length;
         metrics.reachable = pairs.filter((p) => p.reachable).length;
         extraChecks = [{ metric: want ? 'reachable' : 'unreachable', ok: wrong.length === 0, expected: `${pairs.length}/${pairs.length} ${want ? 'reachable' : 'unreachable'}`, measured: `${pairs.length - wrong.length}/${pairs.length}` }];
         if (wrong.length) message = `${want ? 'unreachable' : 'reachable'}: ${wrong.slice(0, 8).map((p) => `${p.from}→${p.to} (${p.address})`).join(', ')}${wrong.length > 8 ? ', …' : ''}`;
+        break;
+      }
+      case 'route': {
+        const target = nodeOrAddress(ctx, s.to, s.family);
+        const fam = target.includes(':') ? 6 : 4;
+        const r = await lab.exec(s.node, ['ip', '-j', `-${fam}`, 'route', 'show'], { timeoutMs: step.timeoutMs ?? 10_000 });
+        if (r.exitCode !== 0) throw new NslabError('E_STEP', `ip route failed in ${s.node}: ${r.stderr.trim()}`, { details: { command: r.command } });
+        const route = selectRoute(r.stdout, target);
+        metrics.present = route !== null;
+        metrics.nexthops = route?.hops.length ?? 0;
+        metrics.protocol = route?.protocol ?? null;
+        const gateways = (route?.hops ?? []).flatMap((h) => (h.gateway ? [h.gateway] : []));
+        const owners = gateways.map((g) => ownerOf(ctx, g));
+        metrics.via = gateways.length ? gateways.map((g, i) => (owners[i] ? `${owners[i]} (${g})` : g)).join(', ') : route ? 'direct' : null;
+        // via: matches when any path goes through that node (by name) or that address.
+        const viaCheck = step.checks.find((c) => c.metric === 'via');
+        if (viaCheck) {
+          const want = (viaCheck.expectation as { value: string }).value;
+          const wantAddr = parseAddress(want);
+          const ok = gateways.some((g, i) => owners[i] === want || (wantAddr && formatAddress(wantAddr.family, wantAddr.address) === normalise(g))) || (want === 'direct' && route !== null && !gateways.length);
+          extraChecks.push({ metric: 'via', ok, expected: want, measured: String(metrics.via ?? 'no route') });
+        }
+        message = route ? `${route.dst} proto ${route.protocolRaw}, ${route.hops.map((h) => `${h.gateway ? `via ${h.gateway} ` : ''}dev ${h.dev}`).join(' | ')}` : `no route to ${target}`;
+        break;
+      }
+      case 'converge': {
+        const c = await waitConverged(lab, { timeoutMs: s.timeoutMs, settleMs: s.settleMs });
+        metrics.time = c.converged ? c.timeMs : null;
+        metrics.rounds = c.rounds;
+        ctx.events.push({ atMs: startMs + c.timeMs, what: c.converged ? `converged (${fmtMs(c.timeMs)})` : 'not converged' });
+        extraChecks.push({ metric: 'converged', ok: c.converged, expected: `within ${fmtMs(s.timeoutMs)}`, measured: c.converged ? `in ${fmtMs(c.timeMs)}` : `no, ${c.unreachable.length} pairs unreachable` });
+        message = c.converged
+          ? `converged in ${fmtMs(c.timeMs)} (${c.rounds} rounds)`
+          : `not converged after ${fmtMs(s.timeoutMs)}: ${c.unreachable.length ? `unreachable ${c.unreachable.slice(0, 6).map((p) => `${p.from}→${p.to}`).join(', ')}${c.unreachable.length > 6 ? ', …' : ''}` : 'routes still changing'}`;
+        break;
+      }
+      case 'vtysh': {
+        const r = await lab.exec(s.node, ['vtysh', '-c', s.cmd], { timeoutMs: step.timeoutMs ?? 30_000 });
+        metrics.exit = r.exitCode;
+        text.stdout = r.stdout;
+        text.stderr = r.stderr;
+        if (r.exitCode !== 0 && !step.checks.some((c) => c.metric === 'exit'))
+          throw new NslabError('E_STEP', `vtysh -c ${JSON.stringify(s.cmd)} in ${s.node} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { details: { command: r.command } });
+        try {
+          json = JSON.parse(r.stdout);
+        } catch {
+          json = undefined;
+        }
+        message = r.stdout.trim().split('\n').slice(0, 1)[0]?.slice(0, 160);
         break;
       }
       case 'link':
@@ -162,7 +231,9 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
     const r: StepResult = { ...base, durationMs: performance.now() - ctx.t0 - startMs, status: 'error', metrics, checks: [], message: `${err.code}: ${err.message}${err.hint ? ` (${err.hint})` : ''}` };
     return [r, ...children];
   }
-  const checks = [...evaluateChecks(step.checks, metrics, counts, text), ...extraChecks];
+  // route's via is checked in its case, against the topology.
+  const own = step.spec.kind === 'route' ? step.checks.filter((c) => c.metric !== 'via') : step.checks;
+  const checks = [...evaluateChecks(own, metrics, counts, text, json), ...extraChecks];
   let status: StepResult['status'] = checks.every((c) => c.ok) ? 'pass' : 'fail';
   if (children.some((c) => c.status === 'error')) status = 'error';
   else if (children.some((c) => c.status === 'fail')) status = 'fail';

@@ -4,7 +4,6 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { formatCidr } from '../../src/model/index.js';
-import { reachMatrix } from '../../src/scenario/reach.js';
 import { skipUnlessRoot, withLab } from '../helpers/lab.js';
 import { loadTopology } from '../../src/topology/index.js';
 
@@ -49,7 +48,7 @@ for (const f of files) {
         }
       }
       const hosts = topo.nodes.filter((n) => n.kind === 'host').map((n) => n.name);
-      const pairs = await reachMatrix(lab, { from: hosts, to: hosts, families: [4, 6] });
+      const pairs = await lab.reachPairs({ from: hosts, to: hosts, families: [4, 6] });
       t.equal(pairs.length, hosts.length * (hosts.length - 1) * 2, 'every ordered host pair, v4 and v6');
       const failed = pairs.filter((p) => !p.reachable).map((p) => `${p.from}->${p.to} ${p.address}`);
       t.same(failed, [], 'pingall v4 and v6');

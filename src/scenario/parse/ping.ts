@@ -45,6 +45,8 @@ export interface PingResult {
   outOfOrder: number;
   /** The ICMP error lines as printed, e.g. "From 10.0.0.1 icmp_seq=1 Destination Host Unreachable". */
   errorMessages: string[];
+  /** The longest run of consecutive probes without a reply (the failover gap in probes; × interval = outage). */
+  longestLossRun: number;
 }
 
 const TIMESTAMP = String.raw`(?:\[\d+(?:\.\d+)?\]\s*)?`;
@@ -80,6 +82,34 @@ function countOutOfOrder(samples: PingSample[]): number {
     else if (s.seq < highest) count++;
   }
   return count;
+}
+
+/**
+ * The longest run of consecutive probes 1..transmitted with no reply. The 16-bit icmp_seq wraps (probe 65537 is seq
+ * 1 again), so replies are numbered in output order: a seq far below the last one seen (more than half the space)
+ * has wrapped. Probes still unanswered when ping stopped count as lost, as ping counts them.
+ */
+export function longestLossRun(samples: PingSample[], transmitted: number): number {
+  const got = new Set<number>();
+  let base = 0;
+  let last = 0;
+  for (const s of samples) {
+    if (s.dup) continue;
+    let k = s.seq + base;
+    if (k < last - SEQ_HALF_SPACE) {
+      base += 65536;
+      k += 65536;
+    }
+    last = Math.max(last, k);
+    got.add(k);
+  }
+  let run = 0;
+  let longest = 0;
+  for (let k = 1; k <= transmitted; k++) {
+    if (got.has(k)) run = 0;
+    else longest = Math.max(longest, ++run);
+  }
+  return longest;
 }
 
 function firstMeaningfulLine(lines: string[]): string {
@@ -164,5 +194,6 @@ export function parsePing(text: string): PingResult {
     samples,
     outOfOrder: countOutOfOrder(samples),
     errorMessages,
+    longestLossRun: longestLossRun(samples, summary.transmitted),
   };
 }
