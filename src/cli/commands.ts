@@ -195,6 +195,9 @@ export async function doctor(argv: Argv): Promise<number> {
     const r = await has(tool, [...args]);
     checks.push({ name: `tool: ${tool}`, ok: r.ok, detail: r.text, fix: `apt-get install ${pkg}`, required: tool === 'sysctl' });
   }
+  // FRR for routing: ospf | bgp (its daemons are not on PATH: Debian keeps them in /usr/lib/frr).
+  const frr = await has('/usr/lib/frr/zebra', ['--version']);
+  checks.push({ name: 'FRR (routing: ospf, bgp)', ok: frr.ok, detail: frr.ok ? frr.text : 'not installed', fix: 'apt-get install frr', required: false });
   const uml = umlAvailable();
   checks.push({ name: 'user-mode Linux (--kernel uml)', ok: uml.ok, detail: uml.ok ? `${uml.kernel}, modules in ${uml.modulesDir}` : (uml.reason ?? 'not installed'), fix: 'apt-get install user-mode-linux kmod', required: false });
   if (argv.json) out(JSON.stringify({ checks }));
