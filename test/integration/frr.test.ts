@@ -109,6 +109,22 @@ t.test('OSPF ring: converges, every pair reaches, a failed link reroutes, vtysh 
   t.same(hostSnapshot(), before, 'host links, addresses, routes, /run/netns, nftables and sysctls are as before');
 });
 
+t.test('BGP: four ASes (topologies/bgp-as.yaml) establish their sessions and every pair reaches', async (t) => {
+  const before = hostSnapshot();
+  const text = readFileSync('topologies/bgp-as.yaml', 'utf8').replace(/^name: bgpas$/m, 'name: frrbgp');
+  const lab = await Lab.up(loadTopologyText(text, 'bgp-as.yaml'));
+  try {
+    const waited = await waitAllPairs(lab, 60_000);
+    t.comment(`4-AS BGP square: all pairs (v4+v6) reachable ${Math.round(waited)} ms after up returned`);
+    const r = await lab.exec('r1', ['vtysh', '-c', 'show bgp ipv4 unicast summary json']);
+    const peers = (JSON.parse(r.stdout) as { peers: Record<string, { state: string; remoteAs: number }> }).peers;
+    t.same(Object.values(peers).map((p) => [p.state, p.remoteAs]).sort(), [['Established', 64513], ['Established', 65004]], 'r1 (AS 64512) peers with r2 (64513) and r4 (65004, given)');
+  } finally {
+    await lab.down();
+  }
+  t.same(hostSnapshot(), before, 'host as before');
+});
+
 t.test('two labs with the same router names run side by side without seeing each other', async (t) => {
   const before = hostSnapshot();
   const labs = await Promise.all(['frra', 'frrb'].map((name) => Lab.up(loadTopologyText(ring(name, 2).replace('routing: ospf', 'routing: ospf\naddressing: { ipv4: 10.77.0.0/16 }'), `${name}.yaml`))));
