@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 declare -A PKG=(
   [ip]=iproute2 [tc]=iproute2 [ping]=iputils-ping [iperf3]=iperf3 [tcpdump]=tcpdump
   [sysctl]=procps [pgrep]=procps [linux]=user-mode-linux [insmod]=kmod [nft]=nftables [xmllint]=libxml2-utils [chromium]=chromium [fc-list]=fontconfig
+  [vtysh]=frr
   [node]=nodejs [npm]=npm
 )
 missing=()

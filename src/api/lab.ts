@@ -3,7 +3,7 @@
 
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NslabError, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
+import { NslabError, nodeBinds, nodeEntryArgv, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
 import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
 import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
 import { readNetnsTags } from '../exec/batch.js';
@@ -15,6 +15,7 @@ import { describeValue, resolveTopologySource, type TopologySource } from './sou
 import { reachMatrix, type ReachMatrixOptions, type ReachPair } from './reach.js';
 import {
   ExecaRunner,
+  fileExists,
   isAlive,
   listNetns,
   NETNS_DIR,
@@ -105,6 +106,18 @@ async function clashError(lab: string, clash: string[], runner: Runner, store: S
   return new NslabError('E_NETNS_EXISTS', message, { exitCode: 2, hint, details: { clash, tagged } });
 }
 
+/** Fail before creating anything when a service's program is not installed (FRR for routing: ospf). */
+export function checkServicePrograms(t: ResolvedTopology, exists: (path: string) => boolean = fileExists): void {
+  const missing = new Map<string, string | undefined>();
+  for (const s of t.services ?? []) if (!missing.has(s.argv[0]) && !exists(s.argv[0])) missing.set(s.argv[0], s.package);
+  if (!missing.size) return;
+  const pkgs = [...new Set([...missing.values()].filter((p): p is string => !!p))];
+  throw new NslabError('E_SERVICE_MISSING', `this lab runs ${[...missing.keys()].join(', ')}, which ${missing.size > 1 ? 'are' : 'is'} not installed (routing: ${t.routing})`, {
+    exitCode: 2,
+    hint: pkgs.length ? `install it: apt-get install ${pkgs.join(' ')} (or run scripts/install.sh)` : 'install it, or remove the service from the topology',
+  });
+}
+
 export class Lab {
   private constructor(
     readonly topology: ResolvedTopology,
@@ -137,6 +150,7 @@ export class Lab {
     const runner = opts.runner ?? new ExecaRunner();
     const store = opts.store ?? new StateStore();
     const plan = compilePlan(t);
+    checkServicePrograms(t);
     const needs = requiredQdiscs(t);
     const caps = needs.length ? await probeKernel(runner) : undefined;
     if (caps) checkQdiscs(needs, caps);
@@ -201,20 +215,26 @@ export class Lab {
     return n.netns;
   }
 
+  /** The argv that runs `argv` in the node: its namespace, and its private directories (e.g. its own /etc/frr). */
+  entryArgv(node: string, argv: string[]): string[] {
+    const ns = this.netnsOf(node);
+    return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!), this.store.labDir(this.name), argv);
+  }
+
   /** Run argv inside a node's namespace (no shell), with the node's env. */
   async exec(node: string, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
-    const ns = this.netnsOf(node);
     requireArgv(argv, 'exec');
+    const [file, ...args] = this.entryArgv(node, argv);
     const env = this.topology.nodes.find((x) => x.name === node)!.env;
-    return this.runner.run('ip', ['netns', 'exec', ns, ...argv], { ...opts, env: { ...env, ...opts.env } });
+    return this.runner.run(file, args, { ...opts, env: { ...env, ...opts.env } });
   }
 
   /** Start a long-running process in a node, watched by nslab (servers, background steps, captures). */
   start(node: string, argv: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): ManagedProcess {
-    const ns = this.netnsOf(node);
     requireArgv(argv, 'start');
+    const [file, ...args] = this.entryArgv(node, argv);
     const env = this.topology.nodes.find((x) => x.name === node)!.env;
-    return this.runner.start('ip', ['netns', 'exec', ns, ...argv], { ...opts, env: { ...env, ...opts.env } });
+    return this.runner.start(file, args, { ...opts, env: { ...env, ...opts.env } });
   }
 
   /**

@@ -102,19 +102,19 @@ export async function exec(argv: Argv): Promise<number> {
   if (!cmd.length) throw new NslabError('E_USAGE', 'no command given', { exitCode: 1, hint: 'nslab exec LAB NODE -- ping -c1 h2' });
   requireRoot();
   const lab = Lab.open(argv.lab as string);
-  const ns = lab.netnsOf(argv.node as string);
+  const [file, ...args] = lab.entryArgv(argv.node as string, cmd);
   const env = lab.topology.nodes.find((n) => n.name === argv.node)!.env;
-  return passThrough('ip', ['netns', 'exec', ns, ...cmd], env);
+  return passThrough(file, args, env);
 }
 
 export async function shell(argv: Argv): Promise<number> {
   requireRoot();
   const lab = Lab.open(argv.lab as string);
   const node = argv.node as string;
-  const ns = lab.netnsOf(node);
+  const [file, ...enter] = lab.entryArgv(node, []);
   const env = lab.topology.nodes.find((n) => n.name === node)!.env;
   const prompt = `[${lab.name}:${node}] \\w \\$ `;
-  return passThrough('ip', ['netns', 'exec', ns, 'env', `PS1=${prompt}`, `NSLAB_LAB=${lab.name}`, `NSLAB_NODE=${node}`, 'bash', '--norc', '--noprofile', '-i'], env);
+  return passThrough(file, [...enter, 'env', `PS1=${prompt}`, `NSLAB_LAB=${lab.name}`, `NSLAB_NODE=${node}`, 'bash', '--norc', '--noprofile', '-i'], env);
 }
 
 export async function impair(argv: Argv): Promise<number> {
@@ -195,6 +195,9 @@ export async function doctor(argv: Argv): Promise<number> {
     const r = await has(tool, [...args]);
     checks.push({ name: `tool: ${tool}`, ok: r.ok, detail: r.text, fix: `apt-get install ${pkg}`, required: tool === 'sysctl' });
   }
+  // FRR for routing: ospf | bgp (its daemons are not on PATH: Debian keeps them in /usr/lib/frr).
+  const frr = await has('/usr/lib/frr/zebra', ['--version']);
+  checks.push({ name: 'FRR (routing: ospf, bgp)', ok: frr.ok, detail: frr.ok ? frr.text : 'not installed', fix: 'apt-get install frr', required: false });
   const uml = umlAvailable();
   checks.push({ name: 'user-mode Linux (--kernel uml)', ok: uml.ok, detail: uml.ok ? `${uml.kernel}, modules in ${uml.modulesDir}` : (uml.reason ?? 'not installed'), fix: 'apt-get install user-mode-linux kmod', required: false });
   if (argv.json) out(JSON.stringify({ checks }));

@@ -4,12 +4,13 @@
 // command tree and the module graph (ajv, yaml, the compiler) that exec never uses.
 
 import { NslabError } from '../model/errors.js';
+import { nodeBinds, nodeEntryArgv } from '../model/plan.js';
 import type { ResolvedNode } from '../model/topology.js';
 import { StateStore } from '../sys/state.js';
 import { passThrough } from './passthrough.js';
 
 /** What exec needs of a node, as the journal's topology holds it. */
-type JournalNode = Pick<ResolvedNode, 'name' | 'netns' | 'env'>;
+type JournalNode = Pick<ResolvedNode, 'name' | 'netns' | 'env' | 'dirs'>;
 
 /** `exec LAB NODE [--] CMD...` → the parts, or undefined when this is not that shape (help, missing parts). */
 export function parseExecArgs(args: string[]): { lab: string; node: string; cmd: string[] } | undefined {
@@ -24,10 +25,14 @@ export function parseExecArgs(args: string[]): { lab: string; node: string; cmd:
 export async function fastExec(p: { lab: string; node: string; cmd: string[] }): Promise<number> {
   if (typeof process.geteuid === 'function' && process.geteuid() !== 0)
     throw new NslabError('E_NOT_ROOT', 'nslab exec needs root to enter a lab namespace (CAP_SYS_ADMIN)', { exitCode: 2 });
-  const j = new StateStore().read(p.lab);
+  const store = new StateStore();
+  const j = store.read(p.lab);
   if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${p.lab}' is running`, { exitCode: 1, hint: `'nslab ls' lists the labs on this machine` });
   const nodes = ((j.topology as { nodes?: JournalNode[] }).nodes ?? []);
   const node = nodes.find((n) => n.name === p.node);
   if (!node) throw new NslabError('E_UNKNOWN_NODE', `lab '${p.lab}' has no node '${p.node}'`, { exitCode: 1, hint: `nodes: ${nodes.map((n) => n.name).slice(0, 20).join(', ')}` });
-  return passThrough('ip', ['netns', 'exec', node.netns, ...p.cmd], node.env);
+  // A node with private directories (an FRR router's /etc/frr, /var/run/frr) gets them mounted, so that `vtysh`
+  // reaches this node's daemons and no other.
+  const [file, ...args] = nodeEntryArgv(node.netns, nodeBinds(node), store.labDir(p.lab), p.cmd);
+  return passThrough(file, args, node.env);
 }

@@ -3,10 +3,11 @@
 // the caller rolls back with destroyLab, which undoes from the journal.
 
 import { availableParallelism } from 'node:os';
-import { netnsTag, NslabError, renderOperation, type Journal, type Operation, type Plan, type Stage } from '../model/index.js';
+import { netnsTag, nodeEntryArgv, NslabError, renderOperation, type Journal, type Operation, type Plan, type Stage } from '../model/index.js';
 import { netnsInode, OWNER_ENV, procStartTime, renderCommand, type Runner, type StateStore } from '../sys/index.js';
 import { createNamespaces, groupJobs, runBatches } from './batch.js';
 import { newBuildId, ownerEnvValue } from './journal.js';
+import { runServiceStage } from './services.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -49,7 +50,8 @@ async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps):
   if (stage.name === 'start') {
     stage.ops.forEach((op, i) => {
       const node = op.subject.split(' ')[1];
-      const pid = deps.runner.spawnDetached('ip', ['netns', 'exec', op.netns!, ...op.args], {
+      const [file, ...args] = nodeEntryArgv(op.netns!, op.binds ?? [], deps.store.labDir(journal.lab), op.args);
+      const pid = deps.runner.spawnDetached(file, args, {
         env: { ...op.env, ...tag },
         logFile: deps.store.logPath(journal.lab, `${node}.start${i}.log`),
       });
@@ -82,7 +84,8 @@ async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps):
     for (let q = queues.shift(); q && !failure; q = queues.shift())
       for (const op of q) {
         const deadline = new Promise<'deadline'>((resolve) => timers.push(setTimeout(() => resolve('deadline'), timeoutMs + EXEC_GRACE_MS)));
-        const run = deps.runner.run('ip', ['netns', 'exec', op.netns!, ...op.args], { env: { ...op.env, ...tag }, timeoutMs });
+        const [file, ...args] = nodeEntryArgv(op.netns!, op.binds ?? [], deps.store.labDir(journal.lab), op.args);
+        const run = deps.runner.run(file, args, { env: { ...op.env, ...tag }, timeoutMs });
         run.catch(() => undefined); // an abandoned wait must not end as an unhandled rejection
         const r = await Promise.race([run, deadline, stop]);
         if (r === 'failed') return;
@@ -91,7 +94,7 @@ async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps):
           return;
         }
         if (r === 'deadline') {
-          fail(opFailed(stage.name, op, renderCommand('ip', ['netns', 'exec', op.netns!, ...op.args]), `timed out after ${timeoutMs} ms (still holding its output ${EXEC_GRACE_MS} ms later)`));
+          fail(opFailed(stage.name, op, renderCommand(file, args), `timed out after ${timeoutMs} ms (still holding its output ${EXEC_GRACE_MS} ms later)`));
           return;
         }
         if (r.exitCode !== 0) {
@@ -120,9 +123,10 @@ export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): 
     journal.stages.push(entry);
     deps.store.write(journal);
     deps.onProgress?.(stage.name, done, total);
-    if (stage.name === 'exec' || stage.name === 'start') {
+    if (stage.name === 'exec' || stage.name === 'start' || stage.name === 'services') {
       try {
-        await runProcessStage(stage, journal, deps);
+        if (stage.name === 'services') await runServiceStage(stage, journal, deps);
+        else await runProcessStage(stage, journal, deps);
       } catch (e) {
         journal.stages[journal.stages.length - 1] = { ...entry, state: 'failed' };
         deps.store.write(journal);

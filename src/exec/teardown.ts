@@ -6,6 +6,7 @@
 // "Already gone" counts as success; every failure is reported at the end.
 
 import { isLabNetnsName, netnsName, netnsTag, NslabError, type Journal } from '../model/index.js';
+import { stopServices } from './services.js';
 import { killAll, listNetns, netnsInode, pidsByNetnsInode, pidsTagged, waitExited, type Runner, type StateStore } from '../sys/index.js';
 import { readNetnsTags } from './batch.js';
 import { ownerEnvValue } from './journal.js';
@@ -110,9 +111,11 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
   } catch {
     /* the state directory may already be gone; teardown goes on */
   }
+  // Daemons first, gently and all at once (they are tagged, so the sweep below would SIGKILL them straight away).
+  if (j.processes?.some((p) => p.service)) report.processesKilled += await stopServices(j);
   // A dead builder's children may still be at work in the host's namespace (creating namespaces after we list
   // them, entering one after we scan it): stop them before looking.
-  report.processesKilled = await stopProcesses(host, owner, new Set());
+  report.processesKilled += await stopProcesses(host, owner, new Set());
   const existing = new Set(host.listNetns());
   const { owned, skipped, notOurs } = await ownedNamespaces(j, existing, host.readTags ?? ((names) => readNetnsTags(deps.runner, names)));
   report.namespacesSkipped = skipped;

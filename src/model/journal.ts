@@ -23,6 +23,8 @@ export interface JournalProcess {
   /** Field 22 of /proc/<pid>/stat: with the pid, identifies the process across pid reuse. */
   startTime: string;
   argv: string[];
+  /** Set for a node service (e.g. zebra): stopped gently (SIGTERM, then SIGKILL) before the lab's namespaces go. */
+  service?: string;
 }
 
 /** Runtime changes (impair, link down) that are not in the compiled plan; each with its undo. */

@@ -4,6 +4,8 @@ import type { Cidr } from './ip.js';
 import type { SourceLocation } from './errors.js';
 
 export type NodeKind = 'host' | 'router' | 'switch';
+/** auto: static shortest paths; none: only the file's routes; a protocol name: that protocol on every router (FRR). */
+export type RoutingMode = 'auto' | 'none' | 'ospf' | 'bgp' | 'isis';
 export const NODE_KINDS: readonly NodeKind[] = ['host', 'router', 'switch'];
 
 /** As parsed from YAML, after schema validation: shapes are right, meanings unchecked. */
@@ -11,7 +13,7 @@ export interface RawTopology {
   name: string;
   nodes: Record<string, RawNode | null>;
   links?: RawLink[];
-  routing?: 'auto' | 'none';
+  routing?: RoutingMode;
   addressing?: { ipv4?: string | false; ipv6?: string | false };
   defaults?: { link?: RawImpairment & { mtu?: number } };
   topo?: string;
@@ -26,6 +28,8 @@ export interface RawNode {
   start?: (string | string[])[];
   env?: Record<string, string | number | boolean>;
   stp?: boolean;
+  /** Feature keys (ospf:, bgp:, frr:, bfd:, …): checked by the schema, read by each feature's resolution hook. */
+  [feature: string]: unknown;
 }
 
 export interface RawImpairment {
@@ -57,6 +61,8 @@ export type RawLink =
       ipv6?: [string, string];
       mtu?: number;
       from?: Record<string, RawImpairment>;
+      /** Feature keys (cost:, bfd:, …), read by the features. */
+      [feature: string]: unknown;
     });
 
 export type NetemDistribution = 'normal' | 'pareto' | 'paretonormal' | 'uniform';
@@ -125,6 +131,42 @@ export interface ResolvedNode {
   start: Command[];
   env: Record<string, string>;
   stp: boolean;
+  /**
+   * Directories private to this node: every process nslab runs in the node (services, exec, start, `nslab exec`)
+   * sees them mounted over `target`. Absent when the node has none.
+   */
+  dirs?: PrivateDir[];
+}
+
+/** A directory that a node sees at `target`, kept in the lab's state folder, with the files nslab writes into it. */
+export interface PrivateDir {
+  /** Where the node's processes see it, e.g. /etc/frr. */
+  target: string;
+  /** User that owns it (daemons that drop privileges must write to it), e.g. frr. Root when absent. */
+  owner?: string;
+  /** File name → content, written before any service of the node starts. */
+  files: Record<string, string>;
+}
+
+/**
+ * A long-running daemon of a node: started once the lab is wired, after the services it names in `after` are
+ * ready, journaled, and stopped (SIGTERM, then SIGKILL) before the lab is taken down.
+ */
+export interface ResolvedService {
+  node: string;
+  /** Unique within the node, e.g. `zebra`. */
+  name: string;
+  argv: string[];
+  /** Names of services of the same node that must be ready first. */
+  after: string[];
+  /** Ready when this file exists, as the node sees it (inside one of its private dirs), e.g. /var/run/frr/zebra.vty. */
+  readyFile?: string;
+  /** Run once in the node before the service starts; a non-zero exit fails `up` with its output (a config check). */
+  check?: string[];
+  /** Which feature produced it, for messages. */
+  feature: string;
+  /** The Debian package that provides argv[0], for the hint when it is missing. */
+  package?: string;
 }
 
 export interface ResolvedLink {
@@ -150,11 +192,13 @@ export interface Segment {
 
 export interface ResolvedTopology {
   name: string;
-  routing: 'auto' | 'none';
+  routing: RoutingMode;
   addressing: { ipv4?: Cidr; ipv6?: Cidr };
   nodes: ResolvedNode[];
   links: ResolvedLink[];
   segments: Segment[];
+  /** Daemons, in start order (a journal written before services existed has none). */
+  services?: ResolvedService[];
   /** Where the topology came from, for messages and `ls`. */
   source: string;
 }

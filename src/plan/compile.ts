@@ -3,6 +3,9 @@
 
 import {
   formatCidr,
+  nodeBinds,
+  privateDirSource,
+  type Bind,
   renderOperation,
   SWITCH_BRIDGE_NAME,
   type Cidr,
@@ -85,6 +88,45 @@ function nodeConfigOps(node: ResolvedNode): Operation[] {
   return ops;
 }
 
+const withBinds = (n: ResolvedNode): { binds?: Bind[] } => (n.dirs?.length ? { binds: nodeBinds(n) } : {});
+
+/**
+ * Node services: first each node's private directories with their files (config), then the daemons in the order
+ * the topology lists them; the executor starts a daemon once those it comes `after` are ready. Undo of a start is
+ * its stop (SIGTERM, then SIGKILL); the directories go with the lab's state folder.
+ */
+function serviceOps(t: ResolvedTopology): Operation[] {
+  const byName = new Map(t.nodes.map((n) => [n.name, n]));
+  const dirs: Operation[] = t.nodes.flatMap((n) =>
+    (n.dirs ?? []).map((d) => ({
+      kind: 'files.write' as const,
+      tool: 'files' as const,
+      netns: null,
+      args: [privateDirSource(n.name, d.target)],
+      subject: `node ${n.name}`,
+      undo: null,
+      dir: { source: privateDirSource(n.name, d.target), target: d.target, ...(d.owner ? { owner: d.owner } : {}), files: d.files },
+    })),
+  );
+  const starts: Operation[] = (t.services ?? []).map((svc) => {
+    const n = byName.get(svc.node)!;
+    const subject = `node ${n.name} service ${svc.name}`;
+    const service = { node: n.name, name: svc.name, after: svc.after, ...(svc.readyFile ? { readyFile: svc.readyFile } : {}), ...(svc.check ? { check: svc.check } : {}) };
+    return {
+      kind: 'service.start',
+      tool: 'service',
+      netns: n.netns,
+      args: svc.argv,
+      subject,
+      undo: { kind: 'service.stop', tool: 'service', netns: n.netns, args: [], subject, undo: null, service },
+      env: n.env,
+      ...withBinds(n),
+      service,
+    };
+  });
+  return [...dirs, ...starts];
+}
+
 export function compilePlan(t: ResolvedTopology): Plan {
   const nodeByName = new Map(t.nodes.map((n) => [n.name, n]));
   const netnsOps: Operation[] = t.nodes.map((n) => ({
@@ -136,12 +178,15 @@ export function compilePlan(t: ResolvedTopology): Plan {
     subject: `node ${n.name} ${kind === 'proc.exec' ? 'exec' : 'start'}`,
     undo: kind === 'proc.start' ? 'netns' : null,
     env: n.env,
+    ...withBinds(n),
   });
   const stages = [
     { name: 'namespaces', ops: netnsOps },
     { name: 'links', ops: linkOps },
     { name: 'configure', ops: [...sysctlOps, ...configOps] },
     { name: 'shaping', ops: shaping },
+    // Daemons start on a wired, addressed lab, before the user's commands (which may talk to them).
+    { name: 'services', ops: serviceOps(t) },
     { name: 'exec', ops: t.nodes.flatMap((n) => n.exec.map((c) => procOp(n, c, 'proc.exec'))) },
     { name: 'start', ops: t.nodes.flatMap((n) => n.start.map((c) => procOp(n, c, 'proc.start'))) },
   ].filter((s) => s.ops.length > 0);

@@ -122,6 +122,17 @@ export function isAlive(pid: number, startTime?: string): boolean {
   return startTime === undefined || st === startTime;
 }
 
+/** Alive and not a zombie (a zombie has exited; it only waits for its parent, which may be a slow pid 1, to reap it). */
+export function isRunning(pid: number, startTime?: string): boolean {
+  if (!isAlive(pid, startTime)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** SIGKILL every pid given; a process already gone is fine. Returns how many were signalled. */
 export function killAll(pids: number[]): number {
   let n = 0;

@@ -2,11 +2,12 @@
 // Every problem is collected and thrown together in one NslabError (exit code 1). Reads the file, nothing else.
 
 import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { LIMITS, NslabError, type LocateFn, type RawTopology, type ResolvedTopology } from '../model/index.js';
 import { expandTopo } from './generators.js';
 import { resolveTopology } from './resolve.js';
 import { validateAgainstSchema } from './schema.js';
-import { parseYamlDocument } from './yaml.js';
+import { formatDocPath, parseYamlDocument } from './yaml.js';
 
 function invalid(file: string, problems: import('../model/index.js').Problem[]): NslabError {
   return new NslabError('E_INVALID_TOPOLOGY', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
@@ -36,9 +37,33 @@ export function resolveRawTopology(value: unknown, locate: LocateFn, file: strin
   }
   if (!raw.nodes || Object.keys(raw.nodes).length === 0)
     throw invalid(file, [{ code: 'E_NO_NODES', message: 'the lab has no nodes', path: 'nodes', location: locate(['nodes']), hint: 'add nodes: { h1: {}, h2: {} } or a generator such as topo: single,2' }]);
-  const result = resolveTopology(raw, locate, file);
+  const read = readNodeFiles(raw, file, locate);
+  if (read.problems.length) throw invalid(file, read.problems);
+  const result = resolveTopology(read.raw, locate, file);
   if ('problems' in result) throw invalid(file, result.problems);
   return result;
+}
+
+/**
+ * `frr: PATH` (one line) names a config file, relative to the topology file: read here, at the edge, so that
+ * resolution stays pure and sees the text (a block, `frr: |`, is the config itself).
+ */
+function readNodeFiles(raw: RawTopology, file: string, locate: LocateFn): { raw: RawTopology; problems: import('../model/index.js').Problem[] } {
+  const problems: import('../model/index.js').Problem[] = [];
+  let nodes = raw.nodes;
+  for (const [name, node] of Object.entries(raw.nodes ?? {})) {
+    const v = node?.frr;
+    if (typeof v !== 'string' || v.includes('\n')) continue;
+    const path = resolvePath(dirname(file), v);
+    try {
+      const text = readFileSync(path, 'utf8');
+      nodes = { ...nodes, [name]: { ...node, frr: text } };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({ code: 'E_FRR_CONFIG_READ', message: `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, path: formatDocPath(['nodes', name, 'frr']), location: locate(['nodes', name, 'frr']), hint: 'give a path relative to the topology file, or the config itself as a block (frr: |)' });
+    }
+  }
+  return { raw: nodes === raw.nodes ? raw : { ...raw, nodes }, problems };
 }
 
 /** What a caller may change in a topology before it is resolved (the name: a test suite runs a shipped file under its own). */

@@ -1,7 +1,7 @@
 // Resolution: a schema-valid RawTopology becomes a ResolvedTopology with every default applied once, or every
 // problem found is reported together. Pure. The work is done by named passes over one data shape (passes/draft.ts),
 // in the order the data flows:
-//   normalise → nodes → segments → addressing → interfaces → routing → checks
+//   normalise → nodes → segments → addressing → interfaces → routing → services → checks
 // Each pass adds to what the ones before it produced and records its problems; none touches the kernel or a file.
 
 import { LIMITS, type LocateFn, type NodeKind, type Problem, type RawTopology, type ResolvedRoute, type ResolvedTopology } from '../model/index.js';
@@ -13,6 +13,7 @@ import { nodes } from './passes/nodes.js';
 import { normalise } from './passes/normalise.js';
 import { routing } from './passes/routing.js';
 import { segments } from './passes/segments.js';
+import { services } from './passes/services.js';
 
 export { DEFAULT_IPV4_POOL, DEFAULT_IPV6_POOL } from './passes/addressing.js';
 export { computeAutoRoutes } from './passes/routing.js';
@@ -28,7 +29,7 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
 
   const kindOf = new Map<string, NodeKind>(nodeNames.map((n) => [n, raw.nodes[n]?.kind ?? 'host']));
   const base: Base = { raw, lab: raw.name, source, problems, nodeNames, kindOf };
-  const d = routing(interfaces(addressing(segments(nodes(normalise(base))))));
+  const d = services(routing(interfaces(addressing(segments(nodes(normalise(base)))))));
   const t: ResolvedTopology = {
     name: d.lab,
     routing: raw.routing ?? 'auto',
@@ -36,6 +37,7 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
     nodes: d.nodes,
     links: d.resolvedLinks,
     segments: d.segments,
+    ...(d.services.length ? { services: d.services } : {}),
     source,
   };
   checks(t, raw, problems);

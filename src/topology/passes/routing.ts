@@ -13,6 +13,8 @@ import {
   type ResolvedNode,
   type Segment,
 } from '../../model/index.js';
+import { checkFrrKeysUnused } from '../../features/frr/index.js';
+import { ROUTING_PROTOCOLS, routingProtocol } from '../../features/index.js';
 import type { WithInterfaces } from './draft.js';
 
 /** Routes and gateways written in the file, per node. */
@@ -58,6 +60,23 @@ export function fileRoutes(d: WithInterfaces): void {
 
 export function routing(d: WithInterfaces): WithInterfaces {
   fileRoutes(d);
+  const protocol = routingProtocol(d.raw.routing);
+  if (protocol) {
+    // The routers route themselves (FRR, started by the services pass); hosts need a way out.
+    protocol.check(d);
+    const others = Object.values(ROUTING_PROTOCOLS).filter((p) => p !== protocol).map((p) => p.nodeKey);
+    for (const n of d.nodeNames) {
+      for (const k of others)
+        if (d.raw.nodes[n]?.[k] !== undefined)
+          d.problems.add(['nodes', n, k], 'E_OTHER_PROTOCOL', `'${k}' configures ${k.toUpperCase()}, but this lab has routing: ${protocol.name}`, `remove ${k} from '${n}', or set routing: ${k}`);
+      for (const k of ['frr', 'bfd'])
+        if (d.raw.nodes[n]?.[k] !== undefined && d.kindOf.get(n) !== 'router')
+          d.problems.add(['nodes', n, k], 'E_NOT_A_ROUTER', `'${k}' applies to routers; '${n}' is a ${d.kindOf.get(n)}`, `make it kind: router, or remove ${k} from '${n}'`);
+    }
+    defaultRoutesForHosts(d.nodes, d.segments);
+    return d;
+  }
+  checkFrrKeysUnused(d, d.problems, ['frr', 'bfd', ...Object.values(ROUTING_PROTOCOLS).map((p) => p.nodeKey)]);
   // With problems already found the result is discarded, so the (quadratic) route computation is skipped.
   if ((d.raw.routing ?? 'auto') === 'auto' && !d.problems.list.length && !computeAutoRoutes(d.nodes, d.segments))
     d.problems.add(['routing'], 'E_TOO_MANY_ROUTES', `auto routing needs more than ${LIMITS.routes} routes; the limit is ${LIMITS.routes}`, 'use routing: none (and routes: or a routing daemon), or split the lab');

@@ -5,6 +5,315 @@
  * Make sure to inspect the output below.  Do not ignore changes!
  */
 'use strict'
+exports[`test/unit/plan.test.ts > TAP > plan for bgp-as.yaml > commands 1`] = `
+# plan for lab 'bgpas': 8 namespaces, 140 operations
+
+# stage namespaces (8)
+ip netns add nslab-bgpas.r1
+ip netns add nslab-bgpas.r2
+ip netns add nslab-bgpas.r3
+ip netns add nslab-bgpas.r4
+ip netns add nslab-bgpas.h1
+ip netns add nslab-bgpas.h2
+ip netns add nslab-bgpas.h3
+ip netns add nslab-bgpas.h4
+
+# stage links (8)
+ip link add name eth0 netns nslab-bgpas.r1 type veth peer name eth0 netns nslab-bgpas.r2
+ip link add name eth1 netns nslab-bgpas.r2 type veth peer name eth0 netns nslab-bgpas.r3
+ip link add name eth1 netns nslab-bgpas.r3 type veth peer name eth0 netns nslab-bgpas.r4
+ip link add name eth1 netns nslab-bgpas.r4 type veth peer name eth1 netns nslab-bgpas.r1
+ip link add name eth0 netns nslab-bgpas.h1 type veth peer name eth2 netns nslab-bgpas.r1
+ip link add name eth0 netns nslab-bgpas.h2 type veth peer name eth2 netns nslab-bgpas.r2
+ip link add name eth0 netns nslab-bgpas.h3 type veth peer name eth2 netns nslab-bgpas.r3
+ip link add name eth0 netns nslab-bgpas.h4 type veth peer name eth2 netns nslab-bgpas.r4
+
+# stage configure (104)
+ip netns exec nslab-bgpas.r1 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-bgpas.r1 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-bgpas.r2 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-bgpas.r2 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-bgpas.r3 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-bgpas.r3 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-bgpas.r4 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-bgpas.r4 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -n nslab-bgpas.r1 link set dev lo up
+ip -n nslab-bgpas.r1 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.r1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-bgpas.r1 link set dev eth0 up
+ip -n nslab-bgpas.r1 addr add 10.10.0.1/24 dev eth0
+ip -n nslab-bgpas.r1 addr add fd00:10::1/64 dev eth0 nodad
+ip -n nslab-bgpas.r1 link set dev eth1 addrgenmode none
+ip -n nslab-bgpas.r1 addr add fe80::2/64 dev eth1 nodad
+ip -n nslab-bgpas.r1 link set dev eth1 up
+ip -n nslab-bgpas.r1 addr add 10.10.3.2/24 dev eth1
+ip -n nslab-bgpas.r1 addr add fd00:10:0:3::2/64 dev eth1 nodad
+ip -n nslab-bgpas.r1 link set dev eth2 addrgenmode none
+ip -n nslab-bgpas.r1 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-bgpas.r1 link set dev eth2 up
+ip -n nslab-bgpas.r1 addr add 10.10.4.1/24 dev eth2
+ip -n nslab-bgpas.r1 addr add fd00:10:0:4::1/64 dev eth2 nodad
+ip -n nslab-bgpas.r2 link set dev lo up
+ip -n nslab-bgpas.r2 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.r2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-bgpas.r2 link set dev eth0 up
+ip -n nslab-bgpas.r2 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-bgpas.r2 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-bgpas.r2 link set dev eth1 addrgenmode none
+ip -n nslab-bgpas.r2 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-bgpas.r2 link set dev eth1 up
+ip -n nslab-bgpas.r2 addr add 10.10.1.1/24 dev eth1
+ip -n nslab-bgpas.r2 addr add fd00:10:0:1::1/64 dev eth1 nodad
+ip -n nslab-bgpas.r2 link set dev eth2 addrgenmode none
+ip -n nslab-bgpas.r2 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-bgpas.r2 link set dev eth2 up
+ip -n nslab-bgpas.r2 addr add 10.10.5.1/24 dev eth2
+ip -n nslab-bgpas.r2 addr add fd00:10:0:5::1/64 dev eth2 nodad
+ip -n nslab-bgpas.r3 link set dev lo up
+ip -n nslab-bgpas.r3 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.r3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-bgpas.r3 link set dev eth0 up
+ip -n nslab-bgpas.r3 addr add 10.10.1.2/24 dev eth0
+ip -n nslab-bgpas.r3 addr add fd00:10:0:1::2/64 dev eth0 nodad
+ip -n nslab-bgpas.r3 link set dev eth1 addrgenmode none
+ip -n nslab-bgpas.r3 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-bgpas.r3 link set dev eth1 up
+ip -n nslab-bgpas.r3 addr add 10.10.2.1/24 dev eth1
+ip -n nslab-bgpas.r3 addr add fd00:10:0:2::1/64 dev eth1 nodad
+ip -n nslab-bgpas.r3 link set dev eth2 addrgenmode none
+ip -n nslab-bgpas.r3 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-bgpas.r3 link set dev eth2 up
+ip -n nslab-bgpas.r3 addr add 10.10.6.1/24 dev eth2
+ip -n nslab-bgpas.r3 addr add fd00:10:0:6::1/64 dev eth2 nodad
+ip -n nslab-bgpas.r4 link set dev lo up
+ip -n nslab-bgpas.r4 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.r4 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-bgpas.r4 link set dev eth0 up
+ip -n nslab-bgpas.r4 addr add 10.10.2.2/24 dev eth0
+ip -n nslab-bgpas.r4 addr add fd00:10:0:2::2/64 dev eth0 nodad
+ip -n nslab-bgpas.r4 link set dev eth1 addrgenmode none
+ip -n nslab-bgpas.r4 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-bgpas.r4 link set dev eth1 up
+ip -n nslab-bgpas.r4 addr add 10.10.3.1/24 dev eth1
+ip -n nslab-bgpas.r4 addr add fd00:10:0:3::1/64 dev eth1 nodad
+ip -n nslab-bgpas.r4 link set dev eth2 addrgenmode none
+ip -n nslab-bgpas.r4 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-bgpas.r4 link set dev eth2 up
+ip -n nslab-bgpas.r4 addr add 10.10.7.1/24 dev eth2
+ip -n nslab-bgpas.r4 addr add fd00:10:0:7::1/64 dev eth2 nodad
+ip -n nslab-bgpas.h1 link set dev lo up
+ip -n nslab-bgpas.h1 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.h1 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h1 link set dev eth0 up
+ip -n nslab-bgpas.h1 addr add 10.10.4.2/24 dev eth0
+ip -n nslab-bgpas.h1 addr add fd00:10:0:4::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h1 route add 0.0.0.0/0 via 10.10.4.1
+ip -n nslab-bgpas.h1 route add ::/0 via fd00:10:0:4::1
+ip -n nslab-bgpas.h2 link set dev lo up
+ip -n nslab-bgpas.h2 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h2 link set dev eth0 up
+ip -n nslab-bgpas.h2 addr add 10.10.5.2/24 dev eth0
+ip -n nslab-bgpas.h2 addr add fd00:10:0:5::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h2 route add 0.0.0.0/0 via 10.10.5.1
+ip -n nslab-bgpas.h2 route add ::/0 via fd00:10:0:5::1
+ip -n nslab-bgpas.h3 link set dev lo up
+ip -n nslab-bgpas.h3 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.h3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h3 link set dev eth0 up
+ip -n nslab-bgpas.h3 addr add 10.10.6.2/24 dev eth0
+ip -n nslab-bgpas.h3 addr add fd00:10:0:6::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h3 route add 0.0.0.0/0 via 10.10.6.1
+ip -n nslab-bgpas.h3 route add ::/0 via fd00:10:0:6::1
+ip -n nslab-bgpas.h4 link set dev lo up
+ip -n nslab-bgpas.h4 link set dev eth0 addrgenmode none
+ip -n nslab-bgpas.h4 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h4 link set dev eth0 up
+ip -n nslab-bgpas.h4 addr add 10.10.7.2/24 dev eth0
+ip -n nslab-bgpas.h4 addr add fd00:10:0:7::2/64 dev eth0 nodad
+ip -n nslab-bgpas.h4 route add 0.0.0.0/0 via 10.10.7.1
+ip -n nslab-bgpas.h4 route add ::/0 via fd00:10:0:7::1
+
+# stage services (20)
+mkdir -p "$LAB_DIR"/nodes/r1/etc_frr && chown frr: "$LAB_DIR"/nodes/r1/etc_frr  # /etc/frr of node r1
+cat > "$LAB_DIR"/nodes/r1/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r1
+!
+router bgp 64512
+ bgp router-id 10.10.0.1
+ no bgp ebgp-requires-policy
+ no bgp default ipv4-unicast
+ bgp bestpath as-path multipath-relax
+ timers bgp 1 3
+ neighbor 10.10.0.2 remote-as 64513
+ neighbor 10.10.0.2 timers connect 1
+ neighbor 10.10.0.2 advertisement-interval 0
+ neighbor fd00:10::2 remote-as 64513
+ neighbor fd00:10::2 timers connect 1
+ neighbor fd00:10::2 advertisement-interval 0
+ neighbor 10.10.3.1 remote-as 65004
+ neighbor 10.10.3.1 timers connect 1
+ neighbor 10.10.3.1 advertisement-interval 0
+ neighbor fd00:10:0:3::1 remote-as 65004
+ neighbor fd00:10:0:3::1 timers connect 1
+ neighbor fd00:10:0:3::1 advertisement-interval 0
+ address-family ipv4 unicast
+  redistribute connected
+  neighbor 10.10.0.2 activate
+  neighbor 10.10.3.1 activate
+ exit-address-family
+ address-family ipv6 unicast
+  redistribute connected
+  neighbor fd00:10::2 activate
+  neighbor fd00:10:0:3::1 activate
+ exit-address-family
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r1/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r1/var_run_frr && chown frr: "$LAB_DIR"/nodes/r1/var_run_frr  # /var/run/frr of node r1
+mkdir -p "$LAB_DIR"/nodes/r1/var_log_frr && chown frr: "$LAB_DIR"/nodes/r1/var_log_frr  # /var/log/frr of node r1
+mkdir -p "$LAB_DIR"/nodes/r2/etc_frr && chown frr: "$LAB_DIR"/nodes/r2/etc_frr  # /etc/frr of node r2
+cat > "$LAB_DIR"/nodes/r2/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r2
+!
+router bgp 64513
+ bgp router-id 10.10.0.2
+ no bgp ebgp-requires-policy
+ no bgp default ipv4-unicast
+ bgp bestpath as-path multipath-relax
+ timers bgp 1 3
+ neighbor 10.10.0.1 remote-as 64512
+ neighbor 10.10.0.1 timers connect 1
+ neighbor 10.10.0.1 advertisement-interval 0
+ neighbor fd00:10::1 remote-as 64512
+ neighbor fd00:10::1 timers connect 1
+ neighbor fd00:10::1 advertisement-interval 0
+ neighbor 10.10.1.2 remote-as 64514
+ neighbor 10.10.1.2 timers connect 1
+ neighbor 10.10.1.2 advertisement-interval 0
+ neighbor fd00:10:0:1::2 remote-as 64514
+ neighbor fd00:10:0:1::2 timers connect 1
+ neighbor fd00:10:0:1::2 advertisement-interval 0
+ address-family ipv4 unicast
+  redistribute connected
+  neighbor 10.10.0.1 activate
+  neighbor 10.10.1.2 activate
+ exit-address-family
+ address-family ipv6 unicast
+  redistribute connected
+  neighbor fd00:10::1 activate
+  neighbor fd00:10:0:1::2 activate
+ exit-address-family
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r2/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r2/var_run_frr && chown frr: "$LAB_DIR"/nodes/r2/var_run_frr  # /var/run/frr of node r2
+mkdir -p "$LAB_DIR"/nodes/r2/var_log_frr && chown frr: "$LAB_DIR"/nodes/r2/var_log_frr  # /var/log/frr of node r2
+mkdir -p "$LAB_DIR"/nodes/r3/etc_frr && chown frr: "$LAB_DIR"/nodes/r3/etc_frr  # /etc/frr of node r3
+cat > "$LAB_DIR"/nodes/r3/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r3
+!
+router bgp 64514
+ bgp router-id 10.10.1.2
+ no bgp ebgp-requires-policy
+ no bgp default ipv4-unicast
+ bgp bestpath as-path multipath-relax
+ timers bgp 1 3
+ neighbor 10.10.1.1 remote-as 64513
+ neighbor 10.10.1.1 timers connect 1
+ neighbor 10.10.1.1 advertisement-interval 0
+ neighbor fd00:10:0:1::1 remote-as 64513
+ neighbor fd00:10:0:1::1 timers connect 1
+ neighbor fd00:10:0:1::1 advertisement-interval 0
+ neighbor 10.10.2.2 remote-as 65004
+ neighbor 10.10.2.2 timers connect 1
+ neighbor 10.10.2.2 advertisement-interval 0
+ neighbor fd00:10:0:2::2 remote-as 65004
+ neighbor fd00:10:0:2::2 timers connect 1
+ neighbor fd00:10:0:2::2 advertisement-interval 0
+ address-family ipv4 unicast
+  redistribute connected
+  neighbor 10.10.1.1 activate
+  neighbor 10.10.2.2 activate
+ exit-address-family
+ address-family ipv6 unicast
+  redistribute connected
+  neighbor fd00:10:0:1::1 activate
+  neighbor fd00:10:0:2::2 activate
+ exit-address-family
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r3/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r3/var_run_frr && chown frr: "$LAB_DIR"/nodes/r3/var_run_frr  # /var/run/frr of node r3
+mkdir -p "$LAB_DIR"/nodes/r3/var_log_frr && chown frr: "$LAB_DIR"/nodes/r3/var_log_frr  # /var/log/frr of node r3
+mkdir -p "$LAB_DIR"/nodes/r4/etc_frr && chown frr: "$LAB_DIR"/nodes/r4/etc_frr  # /etc/frr of node r4
+cat > "$LAB_DIR"/nodes/r4/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r4
+!
+router bgp 65004
+ bgp router-id 10.10.2.2
+ no bgp ebgp-requires-policy
+ no bgp default ipv4-unicast
+ bgp bestpath as-path multipath-relax
+ timers bgp 1 3
+ neighbor 10.10.2.1 remote-as 64514
+ neighbor 10.10.2.1 timers connect 1
+ neighbor 10.10.2.1 advertisement-interval 0
+ neighbor fd00:10:0:2::1 remote-as 64514
+ neighbor fd00:10:0:2::1 timers connect 1
+ neighbor fd00:10:0:2::1 advertisement-interval 0
+ neighbor 10.10.3.2 remote-as 64512
+ neighbor 10.10.3.2 timers connect 1
+ neighbor 10.10.3.2 advertisement-interval 0
+ neighbor fd00:10:0:3::2 remote-as 64512
+ neighbor fd00:10:0:3::2 timers connect 1
+ neighbor fd00:10:0:3::2 advertisement-interval 0
+ address-family ipv4 unicast
+  redistribute connected
+  neighbor 10.10.2.1 activate
+  neighbor 10.10.3.2 activate
+ exit-address-family
+ address-family ipv6 unicast
+  redistribute connected
+  neighbor fd00:10:0:2::1 activate
+  neighbor fd00:10:0:3::2 activate
+ exit-address-family
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r4/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r4/var_run_frr && chown frr: "$LAB_DIR"/nodes/r4/var_run_frr  # /var/run/frr of node r4
+mkdir -p "$LAB_DIR"/nodes/r4/var_log_frr && chown frr: "$LAB_DIR"/nodes/r4/var_log_frr  # /var/log/frr of node r4
+ip netns exec nslab-bgpas.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-bgpas.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-bgpas.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-bgpas.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+
+`
+
 exports[`test/unit/plan.test.ts > TAP > plan for dumbbell.yaml > commands 1`] = `
 # plan for lab 'dumbbell': 8 namespaces, 109 operations
 
@@ -219,6 +528,531 @@ ip -n nslab-lrl.h4 addr add 10.10.1.3/24 dev eth0
 ip -n nslab-lrl.h4 addr add fd00:10:0:1::3/64 dev eth0 nodad
 ip -n nslab-lrl.h4 route add 0.0.0.0/0 via 10.10.1.1
 ip -n nslab-lrl.h4 route add ::/0 via fd00:10:0:1::1
+
+`
+
+exports[`test/unit/plan.test.ts > TAP > plan for ospf-ring.yaml > commands 1`] = `
+# plan for lab 'ospfring': 12 namespaces, 206 operations
+
+# stage namespaces (12)
+ip netns add nslab-ospfring.r1
+ip netns add nslab-ospfring.r2
+ip netns add nslab-ospfring.r3
+ip netns add nslab-ospfring.r4
+ip netns add nslab-ospfring.r5
+ip netns add nslab-ospfring.r6
+ip netns add nslab-ospfring.s1
+ip netns add nslab-ospfring.s2
+ip netns add nslab-ospfring.h1
+ip netns add nslab-ospfring.h2
+ip netns add nslab-ospfring.h3
+ip netns add nslab-ospfring.h4
+
+# stage links (12)
+ip link add name eth0 netns nslab-ospfring.r1 type veth peer name eth0 netns nslab-ospfring.r2
+ip link add name eth1 netns nslab-ospfring.r2 type veth peer name eth0 netns nslab-ospfring.r3
+ip link add name eth1 netns nslab-ospfring.r3 type veth peer name eth0 netns nslab-ospfring.r4
+ip link add name eth1 netns nslab-ospfring.r4 type veth peer name eth0 netns nslab-ospfring.r5
+ip link add name eth1 netns nslab-ospfring.r5 type veth peer name eth0 netns nslab-ospfring.r6
+ip link add name eth1 netns nslab-ospfring.r6 type veth peer name eth1 netns nslab-ospfring.r1
+ip link add name eth2 netns nslab-ospfring.r1 type veth peer name eth0 netns nslab-ospfring.s1
+ip link add name eth0 netns nslab-ospfring.h1 type veth peer name eth1 netns nslab-ospfring.s1
+ip link add name eth0 netns nslab-ospfring.h2 type veth peer name eth2 netns nslab-ospfring.s1
+ip link add name eth2 netns nslab-ospfring.r4 type veth peer name eth0 netns nslab-ospfring.s2
+ip link add name eth0 netns nslab-ospfring.h3 type veth peer name eth1 netns nslab-ospfring.s2
+ip link add name eth0 netns nslab-ospfring.h4 type veth peer name eth2 netns nslab-ospfring.s2
+
+# stage configure (146)
+ip netns exec nslab-ospfring.r1 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-ospfring.r1 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-ospfring.r2 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-ospfring.r2 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-ospfring.r3 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-ospfring.r3 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-ospfring.r4 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-ospfring.r4 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-ospfring.r5 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-ospfring.r5 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-ospfring.r6 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-ospfring.r6 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-ospfring.s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-ospfring.s1 sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-ospfring.s1 sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
+ip netns exec nslab-ospfring.s2 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-ospfring.s2 sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-ospfring.s2 sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
+ip -n nslab-ospfring.r1 link set dev lo up
+ip -n nslab-ospfring.r1 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.r1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-ospfring.r1 link set dev eth0 up
+ip -n nslab-ospfring.r1 addr add 10.10.0.1/24 dev eth0
+ip -n nslab-ospfring.r1 addr add fd00:10::1/64 dev eth0 nodad
+ip -n nslab-ospfring.r1 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.r1 addr add fe80::2/64 dev eth1 nodad
+ip -n nslab-ospfring.r1 link set dev eth1 up
+ip -n nslab-ospfring.r1 addr add 10.10.5.2/24 dev eth1
+ip -n nslab-ospfring.r1 addr add fd00:10:0:5::2/64 dev eth1 nodad
+ip -n nslab-ospfring.r1 link set dev eth2 addrgenmode none
+ip -n nslab-ospfring.r1 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-ospfring.r1 link set dev eth2 up
+ip -n nslab-ospfring.r1 addr add 10.10.6.1/24 dev eth2
+ip -n nslab-ospfring.r1 addr add fd00:10:0:6::1/64 dev eth2 nodad
+ip -n nslab-ospfring.r2 link set dev lo up
+ip -n nslab-ospfring.r2 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.r2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r2 link set dev eth0 up
+ip -n nslab-ospfring.r2 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-ospfring.r2 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r2 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.r2 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r2 link set dev eth1 up
+ip -n nslab-ospfring.r2 addr add 10.10.1.1/24 dev eth1
+ip -n nslab-ospfring.r2 addr add fd00:10:0:1::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r3 link set dev lo up
+ip -n nslab-ospfring.r3 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.r3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r3 link set dev eth0 up
+ip -n nslab-ospfring.r3 addr add 10.10.1.2/24 dev eth0
+ip -n nslab-ospfring.r3 addr add fd00:10:0:1::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r3 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.r3 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r3 link set dev eth1 up
+ip -n nslab-ospfring.r3 addr add 10.10.2.1/24 dev eth1
+ip -n nslab-ospfring.r3 addr add fd00:10:0:2::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r4 link set dev lo up
+ip -n nslab-ospfring.r4 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.r4 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r4 link set dev eth0 up
+ip -n nslab-ospfring.r4 addr add 10.10.2.2/24 dev eth0
+ip -n nslab-ospfring.r4 addr add fd00:10:0:2::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r4 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.r4 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r4 link set dev eth1 up
+ip -n nslab-ospfring.r4 addr add 10.10.3.1/24 dev eth1
+ip -n nslab-ospfring.r4 addr add fd00:10:0:3::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r4 link set dev eth2 addrgenmode none
+ip -n nslab-ospfring.r4 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-ospfring.r4 link set dev eth2 up
+ip -n nslab-ospfring.r4 addr add 10.10.7.1/24 dev eth2
+ip -n nslab-ospfring.r4 addr add fd00:10:0:7::1/64 dev eth2 nodad
+ip -n nslab-ospfring.r5 link set dev lo up
+ip -n nslab-ospfring.r5 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.r5 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r5 link set dev eth0 up
+ip -n nslab-ospfring.r5 addr add 10.10.3.2/24 dev eth0
+ip -n nslab-ospfring.r5 addr add fd00:10:0:3::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r5 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.r5 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r5 link set dev eth1 up
+ip -n nslab-ospfring.r5 addr add 10.10.4.1/24 dev eth1
+ip -n nslab-ospfring.r5 addr add fd00:10:0:4::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r6 link set dev lo up
+ip -n nslab-ospfring.r6 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.r6 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r6 link set dev eth0 up
+ip -n nslab-ospfring.r6 addr add 10.10.4.2/24 dev eth0
+ip -n nslab-ospfring.r6 addr add fd00:10:0:4::2/64 dev eth0 nodad
+ip -n nslab-ospfring.r6 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.r6 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-ospfring.r6 link set dev eth1 up
+ip -n nslab-ospfring.r6 addr add 10.10.5.1/24 dev eth1
+ip -n nslab-ospfring.r6 addr add fd00:10:0:5::1/64 dev eth1 nodad
+ip -n nslab-ospfring.s1 link set dev lo up
+ip -n nslab-ospfring.s1 link add name br0 type bridge stp_state 0
+ip -n nslab-ospfring.s1 link set dev br0 addrgenmode none
+ip -n nslab-ospfring.s1 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.s1 link set dev eth0 master br0 up
+ip -n nslab-ospfring.s1 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.s1 link set dev eth1 master br0 up
+ip -n nslab-ospfring.s1 link set dev eth2 addrgenmode none
+ip -n nslab-ospfring.s1 link set dev eth2 master br0 up
+ip -n nslab-ospfring.s1 link set dev br0 up
+ip -n nslab-ospfring.s2 link set dev lo up
+ip -n nslab-ospfring.s2 link add name br0 type bridge stp_state 0
+ip -n nslab-ospfring.s2 link set dev br0 addrgenmode none
+ip -n nslab-ospfring.s2 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.s2 link set dev eth0 master br0 up
+ip -n nslab-ospfring.s2 link set dev eth1 addrgenmode none
+ip -n nslab-ospfring.s2 link set dev eth1 master br0 up
+ip -n nslab-ospfring.s2 link set dev eth2 addrgenmode none
+ip -n nslab-ospfring.s2 link set dev eth2 master br0 up
+ip -n nslab-ospfring.s2 link set dev br0 up
+ip -n nslab-ospfring.h1 link set dev lo up
+ip -n nslab-ospfring.h1 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.h1 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-ospfring.h1 link set dev eth0 up
+ip -n nslab-ospfring.h1 addr add 10.10.6.2/24 dev eth0
+ip -n nslab-ospfring.h1 addr add fd00:10:0:6::2/64 dev eth0 nodad
+ip -n nslab-ospfring.h1 route add 0.0.0.0/0 via 10.10.6.1
+ip -n nslab-ospfring.h1 route add ::/0 via fd00:10:0:6::1
+ip -n nslab-ospfring.h2 link set dev lo up
+ip -n nslab-ospfring.h2 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.h2 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-ospfring.h2 link set dev eth0 up
+ip -n nslab-ospfring.h2 addr add 10.10.6.3/24 dev eth0
+ip -n nslab-ospfring.h2 addr add fd00:10:0:6::3/64 dev eth0 nodad
+ip -n nslab-ospfring.h2 route add 0.0.0.0/0 via 10.10.6.1
+ip -n nslab-ospfring.h2 route add ::/0 via fd00:10:0:6::1
+ip -n nslab-ospfring.h3 link set dev lo up
+ip -n nslab-ospfring.h3 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.h3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-ospfring.h3 link set dev eth0 up
+ip -n nslab-ospfring.h3 addr add 10.10.7.2/24 dev eth0
+ip -n nslab-ospfring.h3 addr add fd00:10:0:7::2/64 dev eth0 nodad
+ip -n nslab-ospfring.h3 route add 0.0.0.0/0 via 10.10.7.1
+ip -n nslab-ospfring.h3 route add ::/0 via fd00:10:0:7::1
+ip -n nslab-ospfring.h4 link set dev lo up
+ip -n nslab-ospfring.h4 link set dev eth0 addrgenmode none
+ip -n nslab-ospfring.h4 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-ospfring.h4 link set dev eth0 up
+ip -n nslab-ospfring.h4 addr add 10.10.7.3/24 dev eth0
+ip -n nslab-ospfring.h4 addr add fd00:10:0:7::3/64 dev eth0 nodad
+ip -n nslab-ospfring.h4 route add 0.0.0.0/0 via 10.10.7.1
+ip -n nslab-ospfring.h4 route add ::/0 via fd00:10:0:7::1
+
+# stage services (36)
+mkdir -p "$LAB_DIR"/nodes/r1/etc_frr && chown frr: "$LAB_DIR"/nodes/r1/etc_frr  # /etc/frr of node r1
+cat > "$LAB_DIR"/nodes/r1/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r1
+!
+interface eth0
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 30
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 30
+exit
+!
+interface eth1
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+interface eth2
+ ip ospf area 0.0.0.0
+ ip ospf passive
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 passive
+ ipv6 ospf6 cost 10
+exit
+!
+router ospf
+ ospf router-id 10.10.0.1
+ timers throttle lsa all 0
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+router ospf6
+ ospf6 router-id 10.10.0.1
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r1/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r1/var_run_frr && chown frr: "$LAB_DIR"/nodes/r1/var_run_frr  # /var/run/frr of node r1
+mkdir -p "$LAB_DIR"/nodes/r1/var_log_frr && chown frr: "$LAB_DIR"/nodes/r1/var_log_frr  # /var/log/frr of node r1
+mkdir -p "$LAB_DIR"/nodes/r2/etc_frr && chown frr: "$LAB_DIR"/nodes/r2/etc_frr  # /etc/frr of node r2
+cat > "$LAB_DIR"/nodes/r2/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r2
+!
+interface eth0
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 30
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 30
+exit
+!
+interface eth1
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+router ospf
+ ospf router-id 10.10.0.2
+ timers throttle lsa all 0
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+router ospf6
+ ospf6 router-id 10.10.0.2
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r2/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r2/var_run_frr && chown frr: "$LAB_DIR"/nodes/r2/var_run_frr  # /var/run/frr of node r2
+mkdir -p "$LAB_DIR"/nodes/r2/var_log_frr && chown frr: "$LAB_DIR"/nodes/r2/var_log_frr  # /var/log/frr of node r2
+mkdir -p "$LAB_DIR"/nodes/r3/etc_frr && chown frr: "$LAB_DIR"/nodes/r3/etc_frr  # /etc/frr of node r3
+cat > "$LAB_DIR"/nodes/r3/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r3
+!
+interface eth0
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+interface eth1
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+router ospf
+ ospf router-id 10.10.1.2
+ timers throttle lsa all 0
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+router ospf6
+ ospf6 router-id 10.10.1.2
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r3/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r3/var_run_frr && chown frr: "$LAB_DIR"/nodes/r3/var_run_frr  # /var/run/frr of node r3
+mkdir -p "$LAB_DIR"/nodes/r3/var_log_frr && chown frr: "$LAB_DIR"/nodes/r3/var_log_frr  # /var/log/frr of node r3
+mkdir -p "$LAB_DIR"/nodes/r4/etc_frr && chown frr: "$LAB_DIR"/nodes/r4/etc_frr  # /etc/frr of node r4
+cat > "$LAB_DIR"/nodes/r4/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r4
+!
+interface eth0
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+interface eth1
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+interface eth2
+ ip ospf area 0.0.0.0
+ ip ospf passive
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 passive
+ ipv6 ospf6 cost 10
+exit
+!
+router ospf
+ ospf router-id 10.10.2.2
+ timers throttle lsa all 0
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+router ospf6
+ ospf6 router-id 10.10.2.2
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r4/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r4/var_run_frr && chown frr: "$LAB_DIR"/nodes/r4/var_run_frr  # /var/run/frr of node r4
+mkdir -p "$LAB_DIR"/nodes/r4/var_log_frr && chown frr: "$LAB_DIR"/nodes/r4/var_log_frr  # /var/log/frr of node r4
+mkdir -p "$LAB_DIR"/nodes/r5/etc_frr && chown frr: "$LAB_DIR"/nodes/r5/etc_frr  # /etc/frr of node r5
+cat > "$LAB_DIR"/nodes/r5/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r5
+!
+interface eth0
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+interface eth1
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+router ospf
+ ospf router-id 10.10.3.2
+ timers throttle lsa all 0
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+router ospf6
+ ospf6 router-id 10.10.3.2
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r5/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r5/var_run_frr && chown frr: "$LAB_DIR"/nodes/r5/var_run_frr  # /var/run/frr of node r5
+mkdir -p "$LAB_DIR"/nodes/r5/var_log_frr && chown frr: "$LAB_DIR"/nodes/r5/var_log_frr  # /var/log/frr of node r5
+mkdir -p "$LAB_DIR"/nodes/r6/etc_frr && chown frr: "$LAB_DIR"/nodes/r6/etc_frr  # /etc/frr of node r6
+cat > "$LAB_DIR"/nodes/r6/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r6
+!
+interface eth0
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+interface eth1
+ ip ospf area 0.0.0.0
+ ip ospf network point-to-point
+ ip ospf hello-interval 1
+ ip ospf dead-interval 3
+ ip ospf cost 10
+ ipv6 ospf6 area 0.0.0.0
+ ipv6 ospf6 network point-to-point
+ ipv6 ospf6 hello-interval 1
+ ipv6 ospf6 dead-interval 3
+ ipv6 ospf6 cost 10
+exit
+!
+router ospf
+ ospf router-id 10.10.4.2
+ timers throttle lsa all 0
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+router ospf6
+ ospf6 router-id 10.10.4.2
+ timers lsa min-arrival 0
+ timers throttle spf 0 50 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r6/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r6/var_run_frr && chown frr: "$LAB_DIR"/nodes/r6/var_run_frr  # /var/run/frr of node r6
+mkdir -p "$LAB_DIR"/nodes/r6/var_log_frr && chown frr: "$LAB_DIR"/nodes/r6/var_log_frr  # /var/log/frr of node r6
+ip netns exec nslab-ospfring.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r5 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r5 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r5 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r6 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r6 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r6 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
 
 `
 
