@@ -1,8 +1,13 @@
 // The command line as a user meets it: exit codes, errors, the root check, and exec/shell passthrough.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { hostSnapshot, isRoot } from '../helpers/host.js';
+import { existsSync } from 'node:fs';
+import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
 import { cli } from '../helpers/cli.js';
+import { ownTopologyFile } from '../helpers/lab.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+sandbox();
 
 const asNobody = (args: string[], input = '') =>
   // env -u: tap's process-info hook adds NODE_OPTIONS to every child, which would make this one write coverage
@@ -38,43 +43,46 @@ t.test('without root: --dry-run works, up refuses in one line naming CAP_NET_ADM
   t.equal(up.stderr.trim().split('\n').length, 1, `one line: ${up.stderr}`);
   t.match(up.stderr, /CAP_NET_ADMIN/);
   t.match(up.stderr, /--kernel uml/);
-  t.same(hostSnapshot(), before, 'nothing was created');
+  hostUnchanged(t, before, 'nothing was created');
 });
 
 t.test('up, ls, exec (stdin, stdout, stderr, exit code), shell, down', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const before = hostSnapshot();
+  // two-hosts.yaml, its lab renamed with the test's prefix.
+  const { file, lab: name } = ownTopologyFile('topologies/two-hosts.yaml');
   try {
-    const up = await cli(['up', '--json', 'topologies/two-hosts.yaml']);
+    const up = await cli(['up', '--json', file]);
     t.equal(up.code, 0, up.stderr);
     const lab = JSON.parse(up.stdout) as { lab: string; nodes: { name: string; interfaces: { ipv4: string[] }[] }[] };
-    t.equal(lab.lab, 'two-hosts');
+    t.equal(lab.lab, name);
     const ls = JSON.parse((await cli(['ls', '--json'])).stdout) as { name: string; status: string }[];
-    t.ok(ls.some((l) => l.name === 'two-hosts' && l.status === 'up'), 'ls lists it as up');
-    const cat = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', '--', 'cat'], { input: 'through stdin\n', encoding: 'utf8' });
+    t.ok(ls.some((l) => l.name === name && l.status === 'up'), 'ls lists it as up');
+    t.same(ls.map((l) => l.name), [name], 'and nothing else: the test sees only its own state');
+    const cat = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', name, 'h1', '--', 'cat'], { input: 'through stdin\n', encoding: 'utf8' });
     t.equal(cat.stdout, 'through stdin\n', 'stdin and stdout pass through');
-    const code = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', '--', 'sh', '-c', 'echo oops >&2; exit 7'], { encoding: 'utf8' });
+    const code = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', name, 'h1', '--', 'sh', '-c', 'echo oops >&2; exit 7'], { encoding: 'utf8' });
     t.equal(code.status, 7, 'the exit code passes through');
     t.equal(code.stderr, 'oops\n', 'stderr passes through');
-    const noDashes = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', 'ping', '-c', '1', '-W', '2', '10.10.0.2'], { encoding: 'utf8' });
+    const noDashes = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', name, 'h1', 'ping', '-c', '1', '-W', '2', '10.10.0.2'], { encoding: 'utf8' });
     t.equal(noDashes.status, 0, 'options after the node belong to the command');
-    const noShell = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', 'two-hosts', 'h1', '--', 'echo', '$HOME;', 'id'], { encoding: 'utf8' });
+    const noShell = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', name, 'h1', '--', 'echo', '$HOME;', 'id'], { encoding: 'utf8' });
     t.equal(noShell.stdout, '$HOME; id\n', 'argv, no shell');
-    const sh = spawnSync(process.execPath, ['dist/cli/bin.js', 'shell', 'two-hosts', 'h2'], { input: 'echo "prompt=$PS1"; ip -br addr show dev eth0; exit 3\n', encoding: 'utf8' });
+    const sh = spawnSync(process.execPath, ['dist/cli/bin.js', 'shell', name, 'h2'], { input: 'echo "prompt=$PS1"; ip -br addr show dev eth0; exit 3\n', encoding: 'utf8' });
     t.equal(sh.status, 3);
-    t.match(sh.stdout, /prompt=\[two-hosts:h2\]/, 'the prompt names the lab and node');
+    t.match(sh.stdout, `prompt=[${name}:h2]`, 'the prompt names the lab and node');
     t.match(sh.stdout, /10\.10\.0\.2\/24/, 'the shell runs in the node');
-    const unknown = await cli(['exec', 'two-hosts', 'h9', '--', 'true']);
+    const unknown = await cli(['exec', name, 'h9', '--', 'true']);
     t.equal(unknown.code, 1);
     t.match(unknown.stderr, /E_UNKNOWN_NODE/);
   } finally {
-    const down = await cli(['down', 'two-hosts']);
+    const down = await cli(['down', name]);
     t.equal(down.code, 0, down.stderr);
   }
-  const gone = await cli(['down', 'two-hosts']);
+  const gone = await cli(['down', name]);
   t.equal(gone.code, 1, 'down of a lab that is not there is an input error');
   t.match(gone.stderr, /E_NO_SUCH_LAB/);
-  t.same(hostSnapshot(), before, 'host unchanged');
+  hostUnchanged(t, before, 'host unchanged');
 });
 
 t.test('doctor reports root, iproute2, the qdiscs and the fixes', async (t) => {
@@ -90,5 +98,7 @@ t.test('doctor reports root, iproute2, the qdiscs and the fixes', async (t) => {
   const netem = get('qdisc: netem');
   t.ok(netem, 'netem is checked');
   if (netem && !netem.ok) t.match(netem.fix, /linux-modules-extra|--kernel uml/, 'a missing netem comes with the fixes');
-  t.same(hostSnapshot(), before, 'the probe leaves nothing behind');
+  // The probe's namespace is named after the CLI's pid, not the test's prefix: looked for by name.
+  t.notOk(existsSync(`/run/netns/nslab-probe-${r.pid}`), 'the probe leaves no namespace behind');
+  hostUnchanged(t, before, 'the probe leaves nothing behind');
 });

@@ -15,7 +15,9 @@ import { renderHtmlReport } from '../../src/report/html.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { ScenarioResult, StepResult } from '../../src/scenario/model.js';
 import { runScenario } from '../../src/scenario/run.js';
-import { hostSnapshot, isRoot } from '../helpers/host.js';
+import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
+import { ownScenarioFile } from '../helpers/lab.js';
+import { sandbox } from '../helpers/sandbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The machine's network is closed and a test must not phone home: no background networking, updates or sync.
@@ -25,6 +27,8 @@ const FIXTURE = 'test/fixtures/report/timeline.json';
 const ARTIFACTS = 'test/artifacts';
 const noChromium = existsSync(CHROMIUM) ? undefined : `Chromium is not installed at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`;
 
+// Only the fresh run builds a lab: in the test's own state directory, named with its prefix.
+sandbox();
 const fixture = (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { scenarios: ScenarioResult[] }).scenarios;
 const scenario = loadScenario(SCENARIO);
 
@@ -190,11 +194,13 @@ t.test('the page from a saved run, in Chromium', { skip: noChromium ?? false }, 
 t.test('the page from a fresh run (root), in Chromium', { skip: (isRoot ? noChromium : 'needs root to build the lab') ?? false }, async (t) => {
   // Drawn before the run: impair steps change the lab's topology object as they apply (the drawing would show the
   // last rate instead of the file's).
-  const pictures = await topologyPictures([scenario]);
+  // The same scenario, its lab renamed with the test's prefix.
+  const own = loadScenario(ownScenarioFile(SCENARIO).file);
+  const pictures = await topologyPictures([own]);
   const before = hostSnapshot();
   const art = mkdtempSync(join(tmpdir(), 'nslab-html-art-'));
-  const result = await runScenario(scenario, { artifactDir: art });
-  t.same(hostSnapshot(), before, 'host unchanged');
+  const result = await runScenario(own, { artifactDir: art });
+  hostUnchanged(t, before, 'host unchanged');
   // The scenario fails on purpose in its last step; anything else (an error) means the run itself went wrong.
   t.equal(result.status, 'fail', `the run completed: ${JSON.stringify(result.error ?? result.steps.filter((s) => s.status === 'error').map((s) => s.message))}`);
   const dir = mkdtempSync(join(tmpdir(), 'nslab-html-'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { umlAvailable } from '../../src/sys/uml.js';
 import type { ScenarioResult } from '../../src/scenario/model.js';
-import { hostSnapshot } from '../helpers/host.js';
+import { hostSnapshot, hostUnchanged } from '../helpers/host.js';
 import { cli } from '../helpers/cli.js';
 
 const uml = umlAvailable();
@@ -28,7 +28,7 @@ t.test('netem impairments measured under --kernel uml', async (t) => {
       t.equal(step.status, 'pass', `${s.name} ${step.id} ${step.name}: ${figures}`);
     }
   t.equal(r.code, 0, 'exit 0');
-  t.same(hostSnapshot(), before, 'host unchanged: the lab lived inside user-mode Linux');
+  hostUnchanged(t, before, 'host unchanged: the lab lived inside user-mode Linux');
 });
 
 t.test('up --kernel uml runs rootless, with the lab inside the user-mode kernel', async (t) => {
@@ -53,5 +53,5 @@ t.test('up --kernel uml runs rootless, with the lab inside the user-mode kernel'
   t.match(r.stdout, /^0$/m, 'root inside the user-mode kernel');
   t.match(r.stdout, /3 packets transmitted, 3 received/);
   t.match(r.stdout, /lab 'two-hosts' is down/);
-  t.same(hostSnapshot(), before, 'host unchanged');
+  hostUnchanged(t, before, 'host unchanged');
 });

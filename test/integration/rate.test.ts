@@ -6,8 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioResult } from '../../src/scenario/model.js';
-import { hostSnapshot, isRoot } from '../helpers/host.js';
+import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
 import { cli } from '../helpers/cli.js';
+import { ownScenarioFile } from '../helpers/lab.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+sandbox();
 
 const FRAME_PER_PAYLOAD = 1514 / 1448;
 
@@ -17,7 +21,7 @@ t.test('htb rate accuracy at 1, 10, 100, 1000 mbit (±5% of the configured rate,
   const dir = mkdtempSync(join(tmpdir(), 'nslab-rate-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const json = join(dir, 'rates.json');
-  const r = await cli(['run', 'test/fixtures/scenarios/rates.yaml', '--report', `json=${json}`]);
+  const r = await cli(['run', ownScenarioFile('test/fixtures/scenarios/rates.yaml').file, '--report', `json=${json}`]);
   t.equal(r.code, 0, r.stdout + r.stderr);
   const steps = (JSON.parse(readFileSync(json, 'utf8')) as { scenarios: ScenarioResult[] }).scenarios[0].steps;
   const configured = [1e6, 10e6, 100e6, 1000e6];
@@ -27,5 +31,5 @@ t.test('htb rate accuracy at 1, 10, 100, 1000 mbit (±5% of the configured rate,
     const errPct = ((wire - configured[i]) / configured[i]) * 100;
     t.ok(Math.abs(errPct) <= 5, `${configured[i] / 1e6} mbit: goodput ${(goodput / 1e6).toFixed(3)} Mbit/s, wire ${(wire / 1e6).toFixed(3)} Mbit/s (${errPct >= 0 ? '+' : ''}${errPct.toFixed(2)}%)`);
   });
-  t.same(hostSnapshot(), before, 'host unchanged');
+  hostUnchanged(t, before, 'host unchanged');
 });

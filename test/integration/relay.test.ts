@@ -6,9 +6,12 @@ import { Lab } from '../../src/api/index.js';
 import { runRelay, relayGroup } from '../../src/exec/relay.js';
 import type { Operation } from '../../src/model/index.js';
 import { ExecaRunner } from '../../src/sys/index.js';
-import { loadTopology } from '../../src/topology/index.js';
-import { hostSnapshot } from '../helpers/host.js';
-import { skipUnlessRoot } from '../helpers/lab.js';
+import { netnsName } from '../../src/model/index.js';
+import { hostSnapshot, hostUnchanged } from '../helpers/host.js';
+import { ownTopology, skipUnlessRoot } from '../helpers/lab.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+const box = sandbox();
 
 type Json = Record<string, unknown>;
 const ip = (netns: string, args: string[]): Json[] => JSON.parse(execFileSync('ip', ['-n', netns, '-j', '-d', ...args], { encoding: 'utf8' }) || '[]') as Json[];
@@ -49,7 +52,7 @@ async function build(file: string, relay: boolean): Promise<Record<string, unkno
   const saved = process.env.NSLAB_NO_RELAY;
   if (relay) delete process.env.NSLAB_NO_RELAY;
   else process.env.NSLAB_NO_RELAY = '1';
-  const lab = await Lab.up(loadTopology(file));
+  const lab = await Lab.up(ownTopology(file));
   try {
     return Object.fromEntries(lab.topology.nodes.map((n) => [n.name, kernelState(n.netns)]));
   } finally {
@@ -68,7 +71,7 @@ t.test('the relay builds the same kernel state as iproute2', async (t) => {
     t.same(viaRelay, viaIp, `${f}: links, addresses, routes and forwarding are identical`);
     t.ok(Object.keys(viaIp).length >= 3, `${f}: compared ${Object.keys(viaIp).length} nodes`);
   }
-  t.same(hostSnapshot(), before, 'host as before');
+  hostUnchanged(t, before, 'host as before');
 });
 
 const op = (netns: string, tool: Operation['tool'], args: string[]): Operation => ({ kind: 'link.set', tool, netns, args, subject: `node ${netns}`, undo: 'netns' });
@@ -76,7 +79,7 @@ const op = (netns: string, tool: Operation['tool'], args: string[]): Operation =
 t.test('relay failures: the failing operation, the kernel message, and what was applied before it', async (t) => {
   if (skipUnlessRoot(t)) return;
   const before = hostSnapshot();
-  const a = `nslab-relaytest-${process.pid}`;
+  const a = netnsName(box.lab('relay'), 'h1');
   execFileSync('ip', ['netns', 'add', a]);
   try {
     const runner = new ExecaRunner();
@@ -95,8 +98,8 @@ t.test('relay failures: the failing operation, the kernel message, and what was 
       t.match(r.failure?.stderr ?? '', message, `${bad.args.join(' ')}: ${r.failure?.stderr}`);
       t.same(r.applied, [up], 'applied: only what came before it');
     }
-    const missing = await runRelay(runner, [relayGroup('nslab-relaytest-absent', [up])!], 10_000);
-    t.match(missing.failure?.stderr ?? '', /Cannot open network namespace "nslab-relaytest-absent"/, 'a missing namespace is an error, not a silent skip');
+    const missing = await runRelay(runner, [relayGroup(netnsName(box.lab('relay'), 'absent'), [up])!], 10_000);
+    t.match(missing.failure?.stderr ?? '', `Cannot open network namespace "${netnsName(box.lab('relay'), 'absent')}"`, 'a missing namespace is an error, not a silent skip');
     const optional = { ...op(a, 'sysctl', ['net.nosuch.knob=0']), optional: true };
     const ok = await runRelay(runner, [relayGroup(a, [up, optional, op(a, 'ip', ['addr', 'add', '10.77.0.1/24', 'dev', 'lo']), op(a, 'sysctl', ['net.ipv4.ip_forward=1'])])!], 10_000);
     t.equal(ok.failure, undefined, 'a good batch succeeds (an optional sysctl the kernel lacks is skipped)');
@@ -108,5 +111,5 @@ t.test('relay failures: the failing operation, the kernel message, and what was 
     // `ip netns add` made /run/netns (a shared bind mount of itself) if it was not there: undo that too.
     if (before.netns === 'absent') execFileSync('sh', ['-c', 'umount /run/netns 2>/dev/null; rmdir /run/netns']);
   }
-  t.same(hostSnapshot(), before, 'host as before');
+  hostUnchanged(t, before, 'host as before');
 });

@@ -4,15 +4,18 @@
 // touched; concurrent `up`s of one name have one winner; no root means one clear error and nothing created; the
 // state directory is private and its journal atomic; a hanging node command is killed at its timeout.
 // Every part is bounded (trial counts from NSLAB_CRASH_TRIALS / NSLAB_SIGNAL_TRIALS) and cleans up after itself in
-// `finally`, also when an assertion fails. It does not rely on a private sandbox: run as root on a host it only
-// creates namespaces named nslab-rl*.* and removes them again.
+// `finally`, also when an assertion fails. It runs on the real host, but in its own state directory and with its own
+// lab-name prefix (test/helpers/sandbox.ts): its clean and clean --all see only its own labs. A user's lab, up
+// before the first test in a state directory of its own, must be exactly as it was after the last one.
 import t, { type Test } from 'tap';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, type CliResult } from '../helpers/cli.js';
-import { hostSnapshot, isRoot, type HostSnapshot } from '../helpers/host.js';
+import { bystanderDown, bystanderUp, checkBystander, type Bystander } from '../helpers/bystander.js';
+import { hostSnapshot, hostUnchanged, isRoot, type HostSnapshot } from '../helpers/host.js';
+import { sandbox } from '../helpers/sandbox.js';
 import { cleanLabs, Lab, listLabs } from '../../src/api/index.js';
 import { loadTopology } from '../../src/topology/index.js';
 import { netnsLabPrefix, netnsName, NslabError, type Journal } from '../../src/model/index.js';
@@ -20,7 +23,9 @@ import { netnsLabPrefix, netnsName, NslabError, type Journal } from '../../src/m
 const TRIALS = Number(process.env.NSLAB_CRASH_TRIALS ?? 20);
 const SIGNAL_TRIALS = Number(process.env.NSLAB_SIGNAL_TRIALS ?? 5);
 const SEED = Number(process.env.NSLAB_CRASH_SEED ?? 20240611);
-const STATE = process.env.NSLAB_STATE_DIR ?? '/run/nslab';
+const box = sandbox();
+const STATE = box.stateDir;
+const L = (name: string) => box.lab(name);
 const dir = mkdtempSync(join(tmpdir(), 'nslab-rel-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -94,7 +99,8 @@ function processes(): Proc[] {
   return out;
 }
 
-/** What the host snapshot does not cover but a lab could leak: host qdiscs, bridges, and nsfs mounts of the lab. */
+/** What the host snapshot does not cover but a lab could leak: host qdiscs, bridges, and nsfs mounts (those under
+ * /run/netns only of the test's own namespaces: everybody else's are covered by the snapshot's loss check). */
 function hostExtra(): Record<string, string> {
   const run = (f: string, a: string[]) => {
     try {
@@ -109,8 +115,9 @@ function hostExtra(): Record<string, string> {
     veths: run('ip', ['-br', 'link', 'show', 'type', 'veth']),
     nsfsMounts: readFileSync('/proc/self/mountinfo', 'utf8')
       .split('\n')
-      .filter((l) => / nsfs /.test(l) || /\/run\/netns\/nslab-/.test(l))
-      .map((l) => l.split(' ').slice(3, 5).join(' '))
+      .map((l) => l.split(' '))
+      .filter((f) => (f.includes('nsfs') || f[4]?.startsWith('/run/netns/')) && (!f[4]?.startsWith('/run/netns/') || box.owns(f[4].slice('/run/netns/'.length))))
+      .map((f) => f.slice(3, 5).join(' '))
       .sort()
       .join('\n'),
   };
@@ -141,7 +148,7 @@ function residue(lab: string, opts: { inodes?: Iterable<number>; markers?: RegEx
 }
 
 function sameHost(t: Test, before: Baseline, what = 'host'): void {
-  t.same(hostSnapshot(), before.snap, `${what}: links, addresses, routes, nftables, sysctls, /run/netns, /run/nslab as before`);
+  hostUnchanged(t, before.snap, `${what}: links, addresses, routes, nftables, sysctls, own namespaces and state as before`);
   t.same(hostExtra(), before.extra, `${what}: host qdiscs, bridges, veths and nsfs mounts as before`);
 }
 
@@ -179,7 +186,7 @@ function spawnCli(args: string[]): { child: ChildProcess; done: Promise<CliResul
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ pid: child.pid ?? 0, code, signal, stdout, stderr })));
   return { child, done };
 }
 
@@ -208,9 +215,22 @@ const markerRe = (marker: number) => new RegExp(`sleep ${marker}[123]`);
 if (!isRoot) {
   t.test('reliability guarantees', { skip: 'needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to build real labs; run the tests as root' }, async () => undefined);
 } else {
+  // -------------------------------------------------------------------------------------------- 0. a user's lab
+  // Up before everything else, in a state directory of its own (a stand-in for the real /run/nslab, see
+  // bystander.ts); checked again by the last test, after every crash, clean and clean --all below.
+  let bystander: Bystander | undefined;
+  t.teardown(async () => {
+    if (bystander) await bystanderDown(bystander);
+  });
+  t.test("a user's lab is up before the suite's tests, in a state directory of its own", async (t) => {
+    bystander = await bystanderUp();
+    t.ok(Object.keys(bystander.netns).length === 3, `${bystander.lab} is up with its 3 namespaces`);
+    checkBystander(t, bystander, 'before the tests');
+  });
+
   // -------------------------------------------------------------------------------------------- 1. crash
   t.test(`crash-proof teardown: SIGKILL of nslab up at ${TRIALS} seeded random points, then nslab clean`, async (t) => {
-    const lab = 'rlcrash';
+    const lab = L('rlcrash');
     const marker = 7310;
     const file = midTopology(lab, marker);
     const before = baseline();
@@ -279,7 +299,7 @@ if (!isRoot) {
   // -------------------------------------------------------------------------------------------- 2. signals
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     t.test(`${sig} during up rolls the build back (${SIGNAL_TRIALS} stages), during down lets it finish; no clean needed`, async (t) => {
-      const lab = sig === 'SIGINT' ? 'rlint' : 'rlterm';
+      const lab = sig === 'SIGINT' ? L('rlint') : L('rlterm');
       const marker = sig === 'SIGINT' ? 7320 : 7330;
       const file = midTopology(lab, marker);
       const before = baseline();
@@ -326,7 +346,7 @@ if (!isRoot) {
 
   // -------------------------------------------------------------------------------------------- 3. processes
   t.test('processes die with the lab: start (children, grandchildren, setsid), background steps, exec with a timeout', async (t) => {
-    const lab = 'rlproc';
+    const lab = L('rlproc');
     const before = baseline();
     const topo = join(dir, 'proc.yaml');
     writeFileSync(
@@ -370,7 +390,7 @@ if (!isRoot) {
   // -------------------------------------------------------------------------------------------- 4. isolation
   const ISO = 5;
   t.test(`isolation: ${ISO} labs with the same nodes and addresses up at once`, async (t) => {
-    const labs = Array.from({ length: ISO }, (_, i) => `rliso${i + 1}`);
+    const labs = Array.from({ length: ISO }, (_, i) => L(`rliso${i + 1}`));
     const before = baseline();
     const counters = (lab: string, node: string) => {
       const j = JSON.parse(sh('ip', ['-n', netnsName(lab, node), '-s', '-j', 'link', 'show', 'dev', 'eth0'])) as { stats64: { rx: { packets: number }; tx: { packets: number } } }[];
@@ -420,51 +440,54 @@ if (!isRoot) {
   // -------------------------------------------------------------------------------------------- 5. ownership
   t.test('ownership: look-alike namespaces and host links are left alone by down, clean and clean --all', async (t) => {
     const before = baseline();
-    const planted = [netnsName('rlghost', 'h1'), netnsName('rlown', 'h9')];
-    const hostLink = 'nslab-rlown-h1'; // a host link named like a lab's namespace
+    const [own, own2, own3, ghost] = ['own', 'own2', 'own3', 'ghost'].map(L);
+    const planted = [netnsName(ghost, 'h1'), netnsName(own, 'h9')];
+    const replaced = netnsName(own2, 'h1');
+    // A host link named like one of the lab's namespaces (IFNAMSIZ: at most 15 characters).
+    const hostLink = netnsName(own, 'h1');
     const twoHosts = (name: string) => {
       const f = join(dir, `${name}.yaml`);
       writeFileSync(f, `name: ${name}\nnodes:\n  h1: {}\n  h2: {}\nlinks: [[h1, h2]]\n`);
       return f;
     };
     try {
-      t.equal((await cli(['up', twoHosts('rlown')])).code, 0);
-      t.equal((await cli(['up', twoHosts('rlown2')])).code, 0);
+      t.equal((await cli(['up', twoHosts(own)])).code, 0);
+      t.equal((await cli(['up', twoHosts(own2)])).code, 0);
       for (const n of planted) sh('ip', ['netns', 'add', n]);
       sh('ip', ['-n', planted[0], 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1']);
-      sh('ip', ['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', `${hostLink}p`]);
+      sh('ip', ['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', `${box.prefix}-peer`]);
       // A look-alike with a name the journal lists: the lab's own h1 replaced by hand with a new namespace.
-      sh('ip', ['netns', 'del', netnsName('rlown2', 'h1')]);
-      sh('ip', ['netns', 'add', netnsName('rlown2', 'h1')]);
-      const inodes = new Map([...planted, netnsName('rlown2', 'h1')].map((n) => [n, nsInode(n)]));
+      sh('ip', ['netns', 'del', replaced]);
+      sh('ip', ['netns', 'add', replaced]);
+      const inodes = new Map([...planted, replaced].map((n) => [n, nsInode(n)]));
       const still = (what: string) => {
         for (const [n, ino] of inodes) t.equal(nsInode(n), ino, `${what}: ${n} is still there, the same namespace`);
         t.doesNotThrow(() => sh('ip', ['-n', planted[0], 'link', 'show', 'eth0']), `${what}: the look-alike's own link is intact`);
         t.doesNotThrow(() => sh('ip', ['link', 'show', hostLink]), `${what}: the host link ${hostLink} is intact`);
       };
-      const d = await cli(['down', 'rlown', '--json']);
+      const d = await cli(['down', own, '--json']);
       t.equal(d.code, 0, d.stderr);
-      still('down rlown');
-      const d2 = await cli(['down', 'rlown2', '--json']);
+      still(`down ${own}`);
+      const d2 = await cli(['down', own2, '--json']);
       t.equal(d2.code, 0, d2.stderr);
-      t.same((JSON.parse(d2.stdout) as { namespacesSkipped: string[] }).namespacesSkipped, [netnsName('rlown2', 'h1')], 'down reports the replaced namespace as not ours');
-      still('down rlown2');
+      t.same((JSON.parse(d2.stdout) as { namespacesSkipped: string[] }).namespacesSkipped, [replaced], 'down reports the replaced namespace as not ours');
+      still(`down ${own2}`);
       t.equal((await cli(['clean'])).code, 0);
       still('clean');
-      const refused = await cli(['up', twoHosts('rlghost')]);
+      const refused = await cli(['up', twoHosts(ghost)]);
       t.equal(refused.code, 2, 'up of a lab whose namespace name is taken by a look-alike is refused');
       t.match(refused.stderr, /E_NETNS_EXISTS/);
-      t.notOk(existsSync(join(STATE, 'rlghost')), 'and leaves no claim behind');
-      t.equal((await cli(['up', twoHosts('rlown3')])).code, 0);
+      t.notOk(existsSync(join(STATE, ghost)), 'and leaves no claim behind');
+      t.equal((await cli(['up', twoHosts(own3)])).code, 0);
       const all = await cli(['clean', '--all']);
       t.equal(all.code, 0, all.stderr);
-      t.match(all.stdout, /cleaned lab 'rlown3'/);
+      t.match(all.stdout, new RegExp(`cleaned lab '${own3}'`));
       still('clean --all');
-      t.same(labNetns('rlown3'), []);
+      t.same(labNetns(own3), []);
     } finally {
-      for (const n of [...planted, netnsName('rlown2', 'h1')]) trySh('ip', ['netns', 'del', n]);
+      for (const n of [...planted, replaced]) trySh('ip', ['netns', 'del', n]);
       trySh('ip', ['link', 'del', hostLink]);
-      await forceRemove(['rlown', 'rlown2', 'rlown3', 'rlghost']);
+      await forceRemove([own, own2, own3, ghost]);
       // The look-alikes kept /run/netns busy when the last lab went: now nslab can release the /run/netns it made.
       await cli(['clean']);
     }
@@ -473,7 +496,7 @@ if (!isRoot) {
 
   // -------------------------------------------------------------------------------------------- 6. concurrency
   t.test('concurrency: two ups of one name (one wins, E_LAB_EXISTS), ls and down during an up (E_LAB_BUSY)', async (t) => {
-    const lab = 'rlrace';
+    const lab = L('rlrace');
     const marker = 7360;
     const file = midTopology(lab, marker);
     const before = baseline();
@@ -530,7 +553,7 @@ if (!isRoot) {
         return false;
       }
     })();
-    const labs = ['rlpriv', 'rlmode', 'rljunk', 'rljunk2', 'rljunk3', 'rldead'];
+    const labs = [L('rlpriv'), L('rlmode'), L('rljunk'), L('rljunk2'), L('rljunk3'), L('rldead')];
     const saved = new Map<string, string>();
     try {
       if (!hasSetpriv) t.comment('SKIP the unprivileged case: setpriv (util-linux) is not installed');
@@ -539,7 +562,7 @@ if (!isRoot) {
         let code = 0;
         try {
           // `env -i`: only what a user's shell would have (the test runner injects NODE_OPTIONS hooks into children).
-          execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, 'NO_COLOR=1', ...(process.env.NSLAB_STATE_DIR ? [`NSLAB_STATE_DIR=${process.env.NSLAB_STATE_DIR}`] : []), process.execPath, 'dist/cli/bin.js', 'up', '--topo', 'single,2', '--name', 'rlpriv'], {
+          execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, 'NO_COLOR=1', ...(process.env.NSLAB_STATE_DIR ? [`NSLAB_STATE_DIR=${process.env.NSLAB_STATE_DIR}`] : []), process.execPath, 'dist/cli/bin.js', 'up', '--topo', 'single,2', '--name', L('rlpriv')], {
             encoding: 'utf8',
             stdio: ['ignore', 'pipe', 'pipe'],
             // Only what a user's shell would have: the test runner's NODE_OPTIONS hooks would write as root.
@@ -555,33 +578,33 @@ if (!isRoot) {
         t.equal(mentions.length, 1, `one line mentions --kernel uml:\n${out}`);
         t.match(out.split('\n')[0], /^error E_NOT_ROOT: .*root/, 'the first line says root is needed');
         t.notMatch(out, /internal error|at .*\.js:\d+/, 'no stack trace');
-        t.same(labNetns('rlpriv'), [], 'no namespace created');
-        t.notOk(existsSync(join(STATE, 'rlpriv')), 'no state created');
+        t.same(labNetns(L('rlpriv')), [], 'no namespace created');
+        t.notOk(existsSync(join(STATE, L('rlpriv'))), 'no state created');
       }
       // Modes, and no temporary journal left after a build with many journal writes.
-      t.equal((await cli(['up', midTopology('rlmode', 7370)])).code, 0);
+      t.equal((await cli(['up', midTopology(L('rlmode'), 7370)])).code, 0);
       t.equal(statSync(STATE).mode & 0o777, 0o700, `${STATE} is 0700`);
-      t.equal(statSync(join(STATE, 'rlmode')).mode & 0o777, 0o700, 'the lab dir is 0700');
-      t.equal(statSync(join(STATE, 'rlmode', 'journal.json')).mode & 0o777, 0o600, 'the journal is 0600');
-      t.equal(statSync(join(STATE, 'rlmode', 'logs')).mode & 0o777, 0o700, 'the logs dir is 0700');
-      t.same(readdirSync(join(STATE, 'rlmode')).filter((f) => f.includes('tmp')), [], 'no temporary journal left');
-      t.equal((await cli(['down', 'rlmode'])).code, 0);
+      t.equal(statSync(join(STATE, L('rlmode'))).mode & 0o777, 0o700, 'the lab dir is 0700');
+      t.equal(statSync(join(STATE, L('rlmode'), 'journal.json')).mode & 0o777, 0o600, 'the journal is 0600');
+      t.equal(statSync(join(STATE, L('rlmode'), 'logs')).mode & 0o777, 0o700, 'the logs dir is 0700');
+      t.same(readdirSync(join(STATE, L('rlmode'))).filter((f) => f.includes('tmp')), [], 'no temporary journal left');
+      t.equal((await cli(['down', L('rlmode')])).code, 0);
 
       // Garbage journals: truncated JSON, valid JSON of the wrong shape, binary. Plus a crashed build next to them.
       const f = join(dir, 'junk.yaml');
-      const junks = ['rljunk', 'rljunk2', 'rljunk3'];
+      const junks = [L('rljunk'), L('rljunk2'), L('rljunk3')];
       for (const j of junks) {
         writeFileSync(f, `name: ${j}\nnodes:\n  h1: {}\n  h2: {}\nlinks: [[h1, h2]]\n`);
         t.equal((await cli(['up', f])).code, 0);
       }
       for (const j of junks) saved.set(j, readFileSync(join(STATE, j, 'journal.json'), 'utf8'));
-      const junkJournal = saved.get('rljunk')!;
+      const junkJournal = saved.get(L('rljunk'))!;
       const junkInodes = junks.flatMap((j) => labNetns(j).map((n) => [n, nsInode(n)] as const));
-      writeFileSync(join(STATE, 'rljunk', 'journal.json'), junkJournal.slice(0, Math.floor(junkJournal.length / 2)));
-      writeFileSync(join(STATE, 'rljunk2', 'journal.json'), JSON.stringify({ lab: 'rljunk2', status: 'building', netns: 'x' }));
-      writeFileSync(join(STATE, 'rljunk3', 'journal.json'), Buffer.from([0, 255, 1, 2, 0x7b, 0x22]));
-      const { child, done } = spawnCli(['up', midTopology('rldead', 7380)]);
-      await until(() => readJournal('rldead')?.stages.some((s) => s.name === 'configure') ?? false, 30_000);
+      writeFileSync(join(STATE, L('rljunk'), 'journal.json'), junkJournal.slice(0, Math.floor(junkJournal.length / 2)));
+      writeFileSync(join(STATE, L('rljunk2'), 'journal.json'), JSON.stringify({ lab: L('rljunk2'), status: 'building', netns: 'x' }));
+      writeFileSync(join(STATE, L('rljunk3'), 'journal.json'), Buffer.from([0, 255, 1, 2, 0x7b, 0x22]));
+      const { child, done } = spawnCli(['up', midTopology(L('rldead'), 7380)]);
+      await until(() => readJournal(L('rldead'))?.stages.some((s) => s.name === 'configure') ?? false, 30_000);
       child.kill('SIGKILL');
       await done;
       const ls = await cli(['ls']);
@@ -589,7 +612,7 @@ if (!isRoot) {
       const c = await cli(['clean']);
       t.notMatch(c.stderr, /internal error|TypeError|SyntaxError/, `clean does not crash\n${c.stderr}`);
       for (const j of junks) t.match(c.stdout + c.stderr, new RegExp(j), `clean reports ${j}`);
-      t.same(residue('rldead', { markers: markerRe(7380) }), [], 'clean still cleans the crashed build next to the garbage');
+      t.same(residue(L('rldead'), { markers: markerRe(7380) }), [], 'clean still cleans the crashed build next to the garbage');
       for (const [n, ino] of junkInodes) t.equal(nsInode(n), ino, `${n}: an unprovable namespace is left alone`);
       for (const j of junks) t.ok(existsSync(join(STATE, j)), `${j}: its state is kept for inspection`);
       const c2 = await cli(['clean', '--all']);
@@ -607,7 +630,7 @@ if (!isRoot) {
   t.test('timeouts: a node command that never returns is killed at its timeout, reported, and rolled back', async (t) => {
     const before = baseline();
     const f = join(dir, 'hang.yaml');
-    writeFileSync(f, `name: rlhang\nnodes:\n  h1:\n    exec: ["true", "sleep 7391"]\n    start: ["sleep 7392"]\n  h2:\n    exec: ["setsid sleep 7393 &"]\nlinks: [[h1, h2]]\n`);
+    writeFileSync(f, `name: ${L('rlhang')}\nnodes:\n  h1:\n    exec: ["true", "sleep 7391"]\n    start: ["sleep 7392"]\n  h2:\n    exec: ["setsid sleep 7393 &"]\nlinks: [[h1, h2]]\n`);
     try {
       const started = performance.now();
       let err: unknown;
@@ -623,10 +646,16 @@ if (!isRoot) {
       t.match((err as NslabError).message, /node h[12]/, 'with the node');
       t.ok(ms < 1500 + 5000, `killed at its timeout (${Math.round(ms)} ms)`);
       t.same((err as NslabError).details.rollbackErrors, undefined, 'the rollback had no errors');
-      t.same(residue('rlhang', { markers: /sleep 739\d/ }), [], 'rolled back: nothing left, the hanging commands included');
+      t.same(residue(L('rlhang'), { markers: /sleep 739\d/ }), [], 'rolled back: nothing left, the hanging commands included');
       sameHost(t, before);
     } finally {
-      await forceRemove(['rlhang']);
+      await forceRemove([L('rlhang')]);
     }
+  });
+
+  // -------------------------------------------------------------------------------------------- 9. the user's lab
+  t.test("the user's lab is untouched by the suite's crashes, cleans and clean --all", async (t) => {
+    if (!bystander) return t.fail('the bystander never came up');
+    checkBystander(t, bystander, 'after the tests');
   });
 }

@@ -8,9 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
 import { requiredQdiscs } from '../../src/plan/index.js';
-import { hostSnapshot, isRoot } from '../helpers/host.js';
-import { cli } from '../helpers/cli.js';
 import { netnsName } from '../../src/model/index.js';
+import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
+import { cli } from '../helpers/cli.js';
+import { ownScenarioFile } from '../helpers/lab.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+// Every scenario runs from a copy whose lab carries the test's prefix (and in the test's own state directory).
+sandbox();
+const own = (file: string) => ownScenarioFile(file).file;
 
 const out = mkdtempSync(join(tmpdir(), 'nslab-scen-'));
 t.teardown(() => rmSync(out, { recursive: true, force: true }));
@@ -27,14 +33,14 @@ for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml')).sort
     const before = hostSnapshot();
     const junit = join(out, `${f}.xml`);
     const json = join(out, `${f}.json`);
-    const r = await cli(['run', `scenarios/${f}`, '--report', `junit=${junit}`, '--report', `json=${json}`]);
+    const r = await cli(['run', own(`scenarios/${f}`), '--report', `junit=${junit}`, '--report', `json=${json}`]);
     t.equal(r.code, 0, `exit 0\n${r.stdout}\n${r.stderr}`);
     t.match(r.stdout, /^PASS /m);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { scenarios: { status: string; steps: { status: string }[] }[] };
     t.equal(report.scenarios[0].status, 'pass');
     t.ok(report.scenarios[0].steps.every((s) => s.status === 'pass'), 'every step passed');
     t.doesNotThrow(() => execFileSync('xmllint', ['--noout', '--schema', 'test/fixtures/junit/junit.xsd', junit], { stdio: 'pipe' }), 'JUnit report is valid against the JUnit XSD');
-    t.same(hostSnapshot(), before, 'host unchanged');
+    hostUnchanged(t, before, 'host unchanged');
   });
 }
 
@@ -43,7 +49,7 @@ t.test('a scenario written to fail fails, exits 1, and says expected vs measured
   const before = hostSnapshot();
   const junit = join(out, 'fails.xml');
   const tap = join(out, 'fails.tap');
-  const r = await cli(['run', 'test/fixtures/scenarios/fails.yaml', '--report', `junit=${junit}`, '--report', `tap=${tap}`]);
+  const r = await cli(['run', own('test/fixtures/scenarios/fails.yaml'), '--report', `junit=${junit}`, '--report', `tap=${tap}`]);
   t.equal(r.code, 1);
   t.match(r.stdout, /FAIL 1 +ping h1 → h2 .*rtt_avg [\d.]+ us \(expected < 1 us\)/);
   t.match(r.stdout, /FAIL 2 +exec h1: exit 3 .*exit 3 \(expected == 0 \(default\)\)/);
@@ -54,18 +60,18 @@ t.test('a scenario written to fail fails, exits 1, and says expected vs measured
   t.equal((xml.match(/<failure /g) ?? []).length, 4, 'four JUnit failures');
   t.doesNotThrow(() => execFileSync('xmllint', ['--noout', '--schema', 'test/fixtures/junit/junit.xsd', junit], { stdio: 'pipe' }));
   t.match(readFileSync(tap, 'utf8'), /not ok 1 - fails: 1 ping h1 → h2\n  ---\n  status: fail/);
-  t.same(hostSnapshot(), before, 'host unchanged');
+  hostUnchanged(t, before, 'host unchanged');
 });
 
 t.test('a step that times out is an error (exit 2), the rest is skipped, the lab is gone', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const before = hostSnapshot();
-  const r = await cli(['run', 'test/fixtures/scenarios/errors.yaml']);
+  const r = await cli(['run', own('test/fixtures/scenarios/errors.yaml')]);
   t.equal(r.code, 2);
   t.match(r.stdout, /ERR  1 +hangs/);
   t.match(r.stdout, /E_TIMEOUT: command timed out after 1000 ms/);
   t.match(r.stdout, /skip 2/);
-  t.same(hostSnapshot(), before, 'host unchanged');
+  hostUnchanged(t, before, 'host unchanged');
 });
 
 t.test('an invalid scenario reports every problem, located, and builds nothing', async (t) => {
@@ -76,7 +82,7 @@ t.test('an invalid scenario reports every problem, located, and builds nothing',
   t.match(r.stderr, /invalid\.yaml:5:24: E_BAD_EXPECTATION/);
   t.match(r.stderr, /E_EXPECT_METRIC: a ping step has no metric 'throughput'/);
   t.match(r.stderr, /E_UNKNOWN_STEP/);
-  t.same(hostSnapshot(), before);
+  hostUnchanged(t, before);
 });
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -84,7 +90,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     if (!isRoot) return t.skip('needs root to build labs');
     const before = hostSnapshot();
     let sent = false;
-    const r = await cli(['run', 'test/fixtures/scenarios/slow.yaml'], {
+    const r = await cli(['run', own('test/fixtures/scenarios/slow.yaml')], {
       onStdout: (text, child) => {
         if (!sent && /ok   1 /.test(text)) {
           sent = true;
@@ -96,7 +102,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     t.equal(r.code, 2, `exit 2\n${r.stdout}${r.stderr}`);
     t.match(r.stdout + r.stderr, /E_INTERRUPTED|interrupted/);
     t.equal(execFileSync('sh', ['-c', 'pgrep -f "sleep (300|400)" || true'], { encoding: 'utf8' }).trim(), '', 'no process of the lab survives');
-    t.same(hostSnapshot(), before, 'host unchanged');
+    hostUnchanged(t, before, 'host unchanged');
   });
 }
 
@@ -104,37 +110,38 @@ t.test('a scenario timeout tears the lab down and exits 2', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const before = hostSnapshot();
   const started = Date.now();
-  const r = await cli(['run', 'test/fixtures/scenarios/slow.yaml']);
+  const r = await cli(['run', own('test/fixtures/scenarios/slow.yaml')]);
   t.equal(r.code, 2);
   t.match(r.stdout, /E_TIMEOUT: scenario timed out after 3000 ms/);
   t.ok(Date.now() - started < 15_000, 'it did not wait for the 20 s sleep');
   t.equal(execFileSync('sh', ['-c', 'pgrep -f "sleep (300|400)" || true'], { encoding: 'utf8' }).trim(), '');
-  t.same(hostSnapshot(), before);
+  hostUnchanged(t, before);
 });
 
 t.test('--keep leaves the lab up and says how to enter and remove it', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const before = hostSnapshot();
-  const r = await cli(['run', '--keep', 'scenarios/ipv6.yaml']);
+  const { file, lab } = ownScenarioFile('scenarios/ipv6.yaml');
+  const r = await cli(['run', '--keep', file]);
   t.equal(r.code, 0);
-  t.match(r.stdout, /nslab shell v6only NODE/);
-  t.match(r.stdout, /nslab down v6only/);
-  t.ok(existsSync(`/run/netns/${netnsName('v6only', 'h1')}`), 'the lab is still there');
-  const d = await cli(['down', 'v6only']);
+  t.match(r.stdout, `nslab shell ${lab} NODE`);
+  t.match(r.stdout, `nslab down ${lab}`);
+  t.ok(existsSync(`/run/netns/${netnsName(lab, 'h1')}`), 'the lab is still there');
+  const d = await cli(['down', lab]);
   t.equal(d.code, 0);
-  t.same(hostSnapshot(), before);
+  hostUnchanged(t, before);
 });
 
 t.test('capture saves a pcap in the artifacts folder; background steps stop by name; parallel runs on a timeline', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const before = hostSnapshot();
   const dir = join(out, 'artifacts');
-  const r = await cli(['run', 'test/fixtures/scenarios/capture.yaml', '--artifacts', dir]);
+  const r = await cli(['run', own('test/fixtures/scenarios/capture.yaml'), '--artifacts', dir]);
   t.equal(r.code, 0, r.stdout + r.stderr);
   const pcap = join(dir, 'cap.pcap');
   t.ok(existsSync(pcap), 'the pcap is there');
   const lines = execFileSync('tcpdump', ['-n', '-r', pcap], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
   t.equal(lines.filter((l) => /ICMP echo request/.test(l)).length, 5, 'five echo requests captured');
   t.equal(lines.filter((l) => /ICMP echo reply/.test(l)).length, 5, 'five echo replies captured');
-  t.same(hostSnapshot(), before);
+  hostUnchanged(t, before);
 });

@@ -5,8 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { formatCidr } from '../../src/model/index.js';
 import { skipUnlessRoot, withLab } from '../helpers/lab.js';
+import { sandbox } from '../helpers/sandbox.js';
 import { loadTopology } from '../../src/topology/index.js';
 
+sandbox();
 const files = readdirSync('topologies').filter((f) => f.endsWith('.yaml')).sort();
 
 for (const f of files) {

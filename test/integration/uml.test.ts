@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runInUml, umlAvailable } from '../../src/sys/uml.js';
-import { hostSnapshot, isRoot } from '../helpers/host.js';
+import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
 
 const avail = umlAvailable();
 const skip = avail.ok ? false : `user-mode Linux not installed: ${avail.reason}`;
@@ -44,13 +44,12 @@ async function leavesNoTrace(t: Test, body: () => Promise<void>): Promise<void> 
   try {
     await body();
   } finally {
-    const after = hostSnapshot();
+    const after = hostUnchanged(t, before, 'host links, addresses, routes, nftables and sysctls are as before, no namespace or lab lost');
     t.equal(after.umlProcesses, before.umlProcesses, 'no linux process left (pgrep -x linux)', {
       ps: spawnSync('ps', ['-o', 'pid,ppid,pgid,stat,lstart,args', '-C', 'linux'], { encoding: 'utf8' }).stdout,
     });
     t.same(umlTempDirs(), dirsBefore, 'no nslab-uml-* temp dir left');
     t.equal(wtmp(), wtmpBefore, 'the host /var/log/wtmp is untouched');
-    t.same(after, before, 'host links, addresses, routes, /run/netns, nftables and sysctls are as before');
   }
 }
 
