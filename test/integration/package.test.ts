@@ -2,6 +2,7 @@
 // `import { withLab } from 'nslab'` type-checks with tsc and runs under node:test. As root, the consumer's test
 // brings up a shipped topology and measures with lab.ping and lab.iperf3: it passes; it fails when an expectation
 // is wrong; it leaves nothing behind when its body throws or its node:test timeout fires.
+import { netnsLabPrefix } from '../../src/model/index.js';
 import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ t.teardown(() => rmSync(work, { recursive: true, force: true }));
 
 const LAB = 'apipk1';
 const EXAMPLE_LAB = 'apiex1';
-const ourNetns = () => (existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(`nslab-${LAB}-`)) : []);
+const ourNetns = () => (existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(netnsLabPrefix(LAB))) : []);
 
 function npm(args: string[], cwd: string): string {
   // --prefer-offline: dependencies come from the npm cache when they are there, from the registry otherwise.
@@ -95,7 +96,7 @@ t.test('the README example passes as written', { skip }, async (t) => {
   const r = consumer('pass', 'out/example.test.js');
   t.equal(r.code, 0, `node --test passes:\n${r.out}`);
   t.match(r.out, /# pass 1/);
-  t.same(existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(`nslab-${EXAMPLE_LAB}-`)) : [], [], 'nothing left');
+  t.same(existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(netnsLabPrefix(EXAMPLE_LAB))) : [], [], 'nothing left');
 });
 
 t.test('…and fails when an expectation is wrong', { skip }, async (t) => {
@@ -113,7 +114,7 @@ for (const mode of ['throw', 'timeout']) {
     t.match(r.out, mode === 'throw' ? /body failed on purpose/ : /timed out after 4000ms/);
     t.same(ourNetns(), [], 'no namespace of the lab is left');
     t.same(existsSync(stateDir) ? readdirSync(stateDir).filter((n) => !n.startsWith('.')) : [], [], 'no lab state is left');
-    const strays = spawnSync('pgrep', ['-f', `nslab-${LAB}-`], { encoding: 'utf8' }).stdout.trim();
+    const strays = spawnSync('pgrep', ['-f', netnsLabPrefix(LAB)], { encoding: 'utf8' }).stdout.trim();
     t.equal(strays, '', 'no process of the lab is left');
   });
 }

@@ -1,5 +1,6 @@
 // withLab, the test fixture: the lab is torn down on return, throw, runner abort, timeout, abort during the
 // build, and SIGINT/SIGTERM/SIGHUP; and the typed measurements (ping, iperf3, reach, impair, link) on a real lab.
+import { netnsLabPrefix } from '../../src/model/index.js';
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ process.env.NSLAB_STATE_DIR = stateDir;
 t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
 
 const TWO = shippedTopology('two-hosts');
-const ourNetns = (lab: string) => (existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(`nslab-${lab}-`)) : []);
+const ourNetns = (lab: string) => (existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(netnsLabPrefix(lab))) : []);
 const labsInState = () => (existsSync(stateDir) ? readdirSync(stateDir).filter((n) => !n.startsWith('.')) : []);
 
 /** Nothing of lab `name` is left: no namespace, no state. */
