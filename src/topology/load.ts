@@ -2,13 +2,15 @@
 // Every problem is collected and thrown together in one NslabError (exit code 1). Reads the file, nothing else.
 
 import { readFileSync } from 'node:fs';
-import { LIMITS, NslabError, type LocateFn, type RawTopology, type ResolvedTopology } from '../model/index.js';
+import { LIMITS, NslabError, type LocateFn, type Problem, type RawTopology, type ResolvedTopology } from '../model/index.js';
+import { checkTopology, refineSchemaProblems } from './checks.js';
 import { expandTopo } from './generators.js';
 import { resolveTopology } from './resolve.js';
+import { salvage, topologyPolicy } from './salvage.js';
 import { validateAgainstSchema } from './schema.js';
 import { parseYamlDocument } from './yaml.js';
 
-function invalid(file: string, problems: import('../model/index.js').Problem[]): NslabError {
+function invalid(file: string, problems: Problem[]): NslabError {
   return new NslabError('E_INVALID_TOPOLOGY', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
     problems,
     exitCode: 1,
@@ -24,20 +26,24 @@ export function resolveRawTopology(value: unknown, locate: LocateFn, file: strin
     throw invalid(file, [{ code: 'E_TOO_MANY_NODES', message: `${nodeCount} nodes; the limit is ${LIMITS.nodes}`, path: 'nodes', location: locate(['nodes']), hint: 'split the lab' }]);
   if (Array.isArray(doc.links) && doc.links.length > LIMITS.links)
     throw invalid(file, [{ code: 'E_TOO_MANY_LINKS', message: `${doc.links.length} links; the limit is ${LIMITS.links}`, path: 'links', location: locate(['links']), hint: 'split the lab' }]);
-  const schemaProblems = validateAgainstSchema('topology', value, locate);
-  if (schemaProblems.length) throw invalid(file, schemaProblems);
-  let raw = value as RawTopology;
+  // A schema problem does not stop the semantic checks: they run on the parts that pass (salvage.ts), and both
+  // sets are reported together.
+  const schemaProblems = refineSchemaProblems(validateAgainstSchema('topology', value, locate), value);
+  const salvaged = schemaProblems.length ? salvage('topology', value, schemaProblems, locate, topologyPolicy) : { value, locate, remap: (p: Problem[]) => p };
+  if (!salvaged) throw invalid(file, schemaProblems);
+  const fail = (problems: Problem[]) => invalid(file, [...schemaProblems, ...salvaged.remap(problems)]);
+  let raw = salvaged.value as RawTopology;
   try {
     raw = expandTopo(raw);
   } catch (e) {
-    if (e instanceof NslabError)
-      throw invalid(file, [{ code: e.code, message: e.message, path: 'topo', location: locate(['topo']), hint: e.hint }]);
+    if (e instanceof NslabError) throw fail([{ code: e.code, message: e.message, path: 'topo', location: salvaged.locate(['topo']), hint: e.hint }]);
     throw e;
   }
   if (!raw.nodes || Object.keys(raw.nodes).length === 0)
-    throw invalid(file, [{ code: 'E_NO_NODES', message: 'the lab has no nodes', path: 'nodes', location: locate(['nodes']), hint: 'add nodes: { h1: {}, h2: {} } or a generator such as topo: single,2' }]);
-  const result = resolveTopology(raw, locate, file);
-  if ('problems' in result) throw invalid(file, result.problems);
+    throw fail([{ code: 'E_NO_NODES', message: 'the lab has no nodes', path: 'nodes', location: salvaged.locate(['nodes']), hint: 'add nodes: { h1: {}, h2: {} } or a generator such as topo: single,2' }]);
+  const result = resolveTopology(raw, salvaged.locate, file);
+  const semantic = [...('problems' in result ? result.problems : []), ...checkTopology(raw, salvaged.locate)];
+  if (schemaProblems.length || semantic.length || 'problems' in result) throw fail(semantic);
   return result;
 }
 
