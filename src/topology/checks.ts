@@ -1,7 +1,8 @@
 // Checks for files that pass the schema and the other semantic checks but would fail (or reach nothing) at `up`:
 // interface names the kernel reserves, address ranges that cannot carry unicast between namespaces, and MTUs
-// that switch IPv6 off. Pure functions over the raw (generator-expanded) topology, each problem located.
-// Every claim below was measured on Linux 6.18 with iproute2 6.1 (two namespaces and a router between them).
+// that switch IPv6 off — run by the resolver's checks pass (passes/checks.ts) — and the rate messages that replace
+// the schema's for refused rates. Pure; every claim below was measured on Linux 6.18 with iproute2 6.1 (two
+// namespaces and a router between them).
 
 import {
   IPV6_MIN_MTU,
@@ -12,12 +13,12 @@ import {
   RESERVED_IFNAMES,
   type Cidr,
   type Family,
-  type LocateFn,
   type Problem,
   type RawTopology,
 } from '../model/index.js';
 import { parseImpairment } from './impair.js';
-import { DEFAULT_IPV4_POOL, DEFAULT_IPV6_POOL } from './resolve.js';
+import { DEFAULT_IPV4_POOL, DEFAULT_IPV6_POOL } from './passes/addressing.js';
+import type { Check } from './passes/checks.js';
 import { parseDocPath, valueAt } from './salvage.js';
 import { formatDocPath } from './yaml.js';
 
@@ -62,25 +63,21 @@ function endpointsOf(l: NonNullable<RawTopology['links']>[number], i: number): {
     : l.endpoints.map((text, j) => ({ text, path: ['links', i, 'endpoints', j] }));
 }
 
-/** Every problem of the kinds above, located; [] for a file that comes up as written. */
-export function checkTopology(raw: RawTopology, locate: LocateFn): Problem[] {
-  const problems: Problem[] = [];
-  const add = (path: Path, code: string, message: string, hint: string) =>
-    problems.push({ code, message, path: formatDocPath(path), location: locate(path), hint });
-  const links = raw.links ?? [];
-
-  // Interface names: /proc/sys/net/ipv{4,6}/conf/{all,default} configure every interface, so the kernel refuses
-  // those names for a device (EINVAL from `ip link add`).
-  links.forEach((l, i) => {
+/** /proc/sys/net/ipv{4,6}/conf/{all,default} configure every interface, so the kernel refuses those names for a
+ * device (EINVAL from `ip link add`). */
+export const reservedIfnames: Check = (_t, raw, problems) => {
+  (raw.links ?? []).forEach((l, i) => {
     for (const e of endpointsOf(l, i)) {
       const colon = e.text.indexOf(':');
       const ifname = colon === -1 ? undefined : e.text.slice(colon + 1);
       if (ifname !== undefined && RESERVED_IFNAMES.includes(ifname))
-        add(e.path, 'E_RESERVED_IFNAME', `interface name '${ifname}' is reserved: the kernel refuses it, because /proc/sys/net/ipv4/conf/${ifname} configures every interface`, `name it otherwise (e.g. ${e.text.slice(0, colon)}:eth9), or leave the name out to get one assigned`);
+        problems.add(e.path, 'E_RESERVED_IFNAME', `interface name '${ifname}' is reserved: the kernel refuses it, because /proc/sys/net/ipv4/conf/${ifname} configures every interface`, `name it otherwise (e.g. ${e.text.slice(0, colon)}:eth9), or leave the name out to get one assigned`);
     }
   });
+};
 
-  // Address pools and explicit addresses in ranges that cannot carry unicast between namespaces.
+/** Address pools and explicit addresses in ranges that cannot carry unicast between namespaces. */
+export const unusableAddresses: Check = (_t, raw, problems) => {
   for (const fam of [4, 6] as const) {
     const key = fam === 4 ? 'ipv4' : 'ipv6';
     const text = raw.addressing?.[key] ?? (fam === 4 ? DEFAULT_IPV4_POOL : DEFAULT_IPV6_POOL);
@@ -88,26 +85,29 @@ export function checkTopology(raw: RawTopology, locate: LocateFn): Problem[] {
     const bad = pool && unusableRange(pool, false);
     if (pool && bad) {
       const inside = pool.prefixLen >= parseCidr(bad.cidr, fam)!.prefixLen;
-      add(['addressing', key], 'E_UNUSABLE_POOL', `the IPv${fam} pool ${formatCidr(networkOf(pool))} ${inside ? 'is in' : 'includes'} ${bad.cidr}, ${bad.why}`, POOL_HINT[fam]);
+      problems.add(['addressing', key], 'E_UNUSABLE_POOL', `the IPv${fam} pool ${formatCidr(networkOf(pool))} ${inside ? 'is in' : 'includes'} ${bad.cidr}, ${bad.why}`, POOL_HINT[fam]);
     }
   }
-  links.forEach((l, i) => {
+  (raw.links ?? []).forEach((l, i) => {
     if (Array.isArray(l)) return;
     for (const [key, fam] of [['ipv4', 4], ['ipv6', 6]] as const)
       l[key]?.forEach((a, j) => {
         const c = typeof a === 'string' ? parseCidr(a, fam) : undefined;
         const bad = c && unusableRange(c, true);
-        if (bad) add(['links', i, key, j], 'E_UNUSABLE_ADDRESS', `${a} is in ${bad.cidr}, ${bad.why}`, ADDRESS_HINT[fam]);
+        if (bad) problems.add(['links', i, key, j], 'E_UNUSABLE_ADDRESS', `${a} is in ${bad.cidr}, ${bad.why}`, ADDRESS_HINT[fam]);
       });
   });
 
-  // MTU below 1280 on a link whose ends get IPv6 addresses: Linux switches IPv6 off on the interface and refuses
-  // the address (EINVAL). Switch ports carry no address, so a link between two switches may be that small.
+};
+
+/** MTU below 1280 on a link whose ends get IPv6 addresses: Linux switches IPv6 off on the interface and refuses the
+ * address (EINVAL). Switch ports carry no address, so a link between two switches may be that small. */
+export const mtuForIpv6: Check = (_t, raw, problems) => {
   const kindOf = (node: string) => raw.nodes?.[node]?.kind ?? 'host';
   const defaultMtu = raw.defaults?.link?.mtu;
   const v6Pool = raw.addressing?.ipv6 !== false;
   const reported = new Set<string>();
-  links.forEach((l, i) => {
+  (raw.links ?? []).forEach((l, i) => {
     const own = Array.isArray(l) ? undefined : l.mtu;
     const mtu = own ?? defaultMtu;
     if (mtu === undefined || mtu >= IPV6_MIN_MTU) return;
@@ -118,11 +118,10 @@ export function checkTopology(raw: RawTopology, locate: LocateFn): Problem[] {
     const where = formatDocPath(path);
     if (reported.has(where)) return;
     reported.add(where);
-    add(path, 'E_MTU_TOO_SMALL_FOR_IPV6', `MTU ${mtu} is below ${IPV6_MIN_MTU}, the IPv6 minimum: Linux turns IPv6 off on such an interface and refuses its IPv6 address, and ${addressed.map((e) => e.node).join(' and ')} ${addressed.length > 1 ? 'get' : 'gets'} one on ${own !== undefined ? 'this link' : `links[${i}]`}`,
+    problems.add(path, 'E_MTU_TOO_SMALL_FOR_IPV6', `MTU ${mtu} is below ${IPV6_MIN_MTU}, the IPv6 minimum: Linux turns IPv6 off on such an interface and refuses its IPv6 address, and ${addressed.map((e) => e.node).join(' and ')} ${addressed.length > 1 ? 'get' : 'gets'} one on ${own !== undefined ? 'this link' : `links[${i}]`}`,
       `raise mtu to ${IPV6_MIN_MTU} or more, or turn IPv6 off: addressing: { ipv6: false }${explicitV6 ? ' and no ipv6: on the link' : ''}`);
   });
-  return problems;
-}
+};
 
 /**
  * A rate the schema refuses gets the message the impairment parser would give, which names the bound and its

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { LIMITS, NslabError, type LocateFn, type Problem, type RawTopology, type ResolvedTopology } from '../model/index.js';
-import { checkTopology, refineSchemaProblems } from './checks.js';
+import { refineSchemaProblems } from './checks.js';
 import { expandTopo } from './generators.js';
 import { resolveTopology } from './resolve.js';
 import { salvage, topologyPolicy } from './salvage.js';
@@ -42,8 +42,7 @@ export function resolveRawTopology(value: unknown, locate: LocateFn, file: strin
   if (!raw.nodes || Object.keys(raw.nodes).length === 0)
     throw fail([{ code: 'E_NO_NODES', message: 'the lab has no nodes', path: 'nodes', location: salvaged.locate(['nodes']), hint: 'add nodes: { h1: {}, h2: {} } or a generator such as topo: single,2' }]);
   const result = resolveTopology(raw, salvaged.locate, file);
-  const semantic = [...('problems' in result ? result.problems : []), ...checkTopology(raw, salvaged.locate)];
-  if (schemaProblems.length || semantic.length || 'problems' in result) throw fail(semantic);
+  if ('problems' in result || schemaProblems.length) throw fail('problems' in result ? result.problems : []);
   return result;
 }
 
