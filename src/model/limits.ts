@@ -88,6 +88,7 @@ export const DEFAULT_STATE_DIR = '/run/nslab';
  * 100tbit (12500000000) are refused by tc; veth itself carries a few tens of Gbit/s.
  */
 export const RATE_MIN_BIT_PER_SEC = 8;
+/** (2^32 − 1) × 8 × 1000 bit/s: above it htb's 1 ms burst no longer fits tc's 32-bit byte count (see above). */
 export const RATE_MAX_BIT_PER_SEC = (2 ** 32 - 1) * 8 * 1000;
 
 /**
