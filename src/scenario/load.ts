@@ -9,6 +9,7 @@ import { findLink, loadTopology, parseYamlDocument, resolveRawTopology, validate
 import { refineSchemaProblems } from '../topology/checks.js';
 import { parseImpairment } from '../topology/impair.js';
 import { salvage, type SalvagePolicy } from '../topology/salvage.js';
+import { loadSchema } from '../topology/schema.js';
 import { formatDocPath } from '../topology/yaml.js';
 import { METRICS, parseMetricCheck, parseQueryChecks } from './checks.js';
 import { IPERF3_DEFAULTS, PING_DEFAULTS } from './measure.js';
@@ -79,7 +80,10 @@ export function isScenarioDocument(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && ('steps' in value || 'topology' in value);
 }
 
-const STEP_KINDS = new Set(['ping', 'iperf3', 'exec', 'reach', 'link', 'impair', 'sleep', 'background', 'stop', 'capture', 'parallel']);
+/** A step's kind keys (ping, iperf3, …), read from the scenario schema so that a new step kind needs no edit here. */
+const STEP_OPTIONS = new Set(['name', 'at', 'timeout', 'expect']);
+const stepKinds = (): Set<string> =>
+  new Set(Object.keys((loadSchema('scenario').schema as { definitions: { step: { properties: object } } }).definitions.step.properties).filter((k) => !STEP_OPTIONS.has(k)));
 
 /** What the semantic checks do without when the schema refuses part of a scenario (see topology/salvage.ts): a
  * step whose kind is broken goes as a whole, anything deeper (an option, an expectation) goes alone. */
@@ -89,7 +93,7 @@ const scenarioPolicy: SalvagePolicy = (p) => {
   let step = 2; // steps[i], then parallel[j] inside it, as deep as it goes
   while (p[step] === 'parallel' && typeof p[step + 1] === 'number') step += 2;
   const rest = p.slice(step);
-  return rest.length === 0 || (rest.length === 1 && STEP_KINDS.has(String(rest[0]))) ? { delete: p.slice(0, step) } : { delete: p };
+  return rest.length === 0 || (rest.length === 1 && stepKinds().has(String(rest[0]))) ? { delete: p.slice(0, step) } : { delete: p };
 };
 
 function invalidScenario(file: string, problems: Problem[]): NslabError {
