@@ -8,6 +8,7 @@ import { compilePlan, impairmentSummary, renderPlan } from '../plan/index.js';
 import { ExecaRunner, probeKernel } from '../sys/index.js';
 import { umlAvailable } from '../sys/uml.js';
 import { findLink, loadTopology, resolveRawTopology } from '../topology/index.js';
+import { loadScenarioOrTopology } from '../scenario/load.js';
 import { abortOnSignals, progressReporter } from './output.js';
 import { passThrough } from './passthrough.js';
 
@@ -39,9 +40,12 @@ function topologyJson(t: ResolvedTopology): unknown {
 }
 
 export async function validate(argv: Argv): Promise<number> {
-  const t = loadTopology(argv.file as string);
-  const msg = { file: argv.file, lab: t.name, nodes: t.nodes.length, links: t.links.length, segments: t.segments.length };
-  out(argv.json ? JSON.stringify({ ok: true, ...msg }) : `${argv.file}: ok — lab '${t.name}', ${t.nodes.length} nodes, ${t.links.length} links, ${t.segments.length} segments`);
+  const loaded = loadScenarioOrTopology(argv.file as string);
+  const t = loaded.kind === 'scenario' ? loaded.scenario.topology : loaded.topology;
+  const scenario = loaded.kind === 'scenario' ? { scenario: loaded.scenario.name, steps: loaded.scenario.steps.length } : {};
+  const msg = { file: argv.file, kind: loaded.kind, ...scenario, lab: t.name, nodes: t.nodes.length, links: t.links.length, segments: t.segments.length };
+  const what = loaded.kind === 'scenario' ? `scenario '${loaded.scenario.name}', ${loaded.scenario.steps.length} steps, on lab` : 'lab';
+  out(argv.json ? JSON.stringify({ ok: true, ...msg }) : `${argv.file}: ok — ${what} '${t.name}', ${t.nodes.length} nodes, ${t.links.length} links, ${t.segments.length} segments`);
   return 0;
 }
 

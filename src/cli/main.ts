@@ -38,7 +38,7 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
     .usage('$0 <command> [options]\n\nTest-lab network emulator: topology files become namespaces, veth links, bridges and routes.')
     .command(
       'validate <file>',
-      'check a topology file and report every problem with FILE:LINE:COL and the fix',
+      'check a topology or a scenario file (and its topology); report every problem with FILE:LINE:COL and the fix',
       (y) => file(y).option('json', { type: 'boolean', describe: 'machine-readable output' }),
       run(lazy('validate')),
     )

@@ -75,3 +75,40 @@ export function probeTag(pid: number, startTime: string): string {
 export const SWITCH_BRIDGE_NAME = 'br0';
 
 export const DEFAULT_STATE_DIR = '/run/nslab';
+
+/**
+ * What tc (iproute2 6.1, checked on this machine) accepts for the shaping nslab renders; beyond these a file that
+ * validates would fail, or silently change meaning, at `up`.
+ *
+ * Rates: tc keeps a rate in whole bytes per second, so below 8 bit/s it is 0 and tc says '"rate" is required'
+ * (a numeric 0.5 would be rendered as 1bit and refused the same way). 15bit is taken as 8bit.
+ * At the top, htb's burst is one millisecond at the rate (plan/shape.ts htbBurstBytes), and tc parses a burst as
+ * an unsigned 32-bit byte count ("Illegal burst" above 4294967295): ceil(rate / 8 / 1000) ≤ 2^32 − 1, so
+ * rate ≤ (2^32 − 1) × 8 × 1000 = 34,359,738,360,000 bit/s (about 34.36 tbit). 35tbit (burst 4375000000) and
+ * 100tbit (12500000000) are refused by tc; veth itself carries a few tens of Gbit/s.
+ */
+export const RATE_MIN_BIT_PER_SEC = 8;
+/** (2^32 − 1) × 8 × 1000 bit/s: above it htb's 1 ms burst no longer fits tc's 32-bit byte count (see above). */
+export const RATE_MAX_BIT_PER_SEC = (2 ** 32 - 1) * 8 * 1000;
+
+/**
+ * netem's delay and jitter: tc converts the time to scheduler ticks of 64 ns (/proc/net/psched reads 000003e8
+ * 00000040: 1000 ns / 64 → 15.625 ticks per µs) and refuses a value whose tick count does not fit in 32 bits
+ * ("Illegal … time (too large)"): µs × 15.625 < 2^32, so at most 274,877,906 µs (274.877906 s). Worse, from
+ * 2^32 µs (4294.967296 s) up tc's parse wraps first: `delay 4295s` would be taken as 32.7 ms.
+ */
+export const NETEM_TIME_MAX_US = 274_877_906;
+
+/**
+ * htb stores its burst as the time to send it at the rate, in a 32-bit count of 64 ns ticks: at most
+ * 2^32 × 64 ns = 274.877906944 s. A longer burst wraps silently (measured: 3028 bytes at 8 bit/s reads back as a
+ * 4-byte burst), so plan/shape.ts caps the burst at the bytes the rate sends in that time.
+ */
+export const HTB_MAX_BURST_TIME_S = (2 ** 32 * 64) / 1e9;
+
+/** Linux removes IPv6 from an interface whose MTU is below 1280 (RFC 8200's minimum link MTU), and refuses to add
+ * an IPv6 address to one (EINVAL). */
+export const IPV6_MIN_MTU = 1280;
+
+/** Interface names the kernel refuses (EINVAL): they are taken by /proc/sys/net/ipv{4,6}/conf/{all,default}. */
+export const RESERVED_IFNAMES: readonly string[] = ['all', 'default'];

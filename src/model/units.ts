@@ -1,6 +1,8 @@
 // Human units are parsed once, at the edge, into numbers whose names carry the unit.
 // The accepted spellings follow tc(8) so users can paste what they know:
-// rates: bit, kbit, mbit, gbit, tbit (×1000) and kibit, mibit, gibit (×1024); bps, kbps, mbps, gbps are *bytes*/s.
+// rates: bit, kbit, mbit, gbit, tbit (×1000) and kibit, mibit, gibit, tibit (×1024). tc also takes bps, kbps, mbps,
+// gbps and tbps, which it reads as *bytes* per second; a network engineer writing 20mbps means 20 Mbit/s, and tc
+// would give 160. Those spellings are refused (byteRateUnit says both readings and what to write instead).
 // times: s/sec, ms/msec, us/usec; a bare number is microseconds in tc, which surprises people, so we require a unit.
 
 const RATE_FACTORS_BIT: Record<string, number> = {
@@ -13,12 +15,10 @@ const RATE_FACTORS_BIT: Record<string, number> = {
   mibit: 1024 ** 2,
   gibit: 1024 ** 3,
   tibit: 1024 ** 4,
-  bps: 8,
-  kbps: 8e3,
-  mbps: 8e6,
-  gbps: 8e9,
-  tbps: 8e12,
 };
+
+/** tc's bytes-per-second units and the bit unit of the same prefix. */
+const BYTE_RATE_UNITS: Record<string, string> = { bps: 'bit', kbps: 'kbit', mbps: 'mbit', gbps: 'gbit', tbps: 'tbit' };
 
 const TIME_FACTORS_MS: Record<string, number> = {
   s: 1000,
@@ -36,11 +36,13 @@ const TIME_FACTORS_MS: Record<string, number> = {
 };
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?|\.\d+)`;
+/** A number and a unit of letters: `10mbit`, `20 ms`. */
+const NUMBER_UNIT = new RegExp(`^\\s*${NUMBER}\\s*([a-z]+)\\s*$`, 'i');
 
 /** `10mbit` → 10_000_000. Returns undefined when the text is not a rate. */
 export function parseRateBitPerSec(text: string | number): number | undefined {
   if (typeof text === 'number') return Number.isFinite(text) && text > 0 ? text : undefined;
-  const m = new RegExp(`^\\s*${NUMBER}\\s*([a-z]+)\\s*$`, 'i').exec(text);
+  const m = NUMBER_UNIT.exec(text);
   if (!m) return undefined;
   const factor = RATE_FACTORS_BIT[m[2].toLowerCase()];
   if (factor === undefined) return undefined;
@@ -48,10 +50,28 @@ export function parseRateBitPerSec(text: string | number): number | undefined {
   return v > 0 && Number.isFinite(v) ? v : undefined; // 400 digits of '9' are Infinity
 }
 
+/**
+ * `20mbps` (any case) → why it is refused and what to write; undefined for anything else. tc reads `mbps` as
+ * megabytes per second (20mbps = 160 Mbit/s); "Mbps" in networking means megabits (20 Mbit/s). Guessing either
+ * way would be wrong for half the readers, so the file must say `mbit` (or `160mbit` for the tc reading).
+ */
+export function byteRateUnit(text: string | number): { message: string; hint: string } | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = NUMBER_UNIT.exec(text);
+  const bitUnit = m ? BYTE_RATE_UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || !bitUnit) return undefined;
+  const n = Number(m[1]);
+  const asTc = n * 8 * RATE_FACTORS_BIT[bitUnit];
+  return {
+    message: `${JSON.stringify(text.trim())} is ambiguous: tc reads '${m[2]}' as bytes per second (${humanRate(asTc)}), while a network engineer means ${humanRate(n * RATE_FACTORS_BIT[bitUnit])}`,
+    hint: `write ${m[1]}${bitUnit} for ${humanRate(n * RATE_FACTORS_BIT[bitUnit])} (or ${+(n * 8).toPrecision(12)}${bitUnit} for ${humanRate(asTc)}); rates use bit units: bit, kbit, mbit, gbit, tbit`,
+  };
+}
+
 /** `20ms` → 20, `1s` → 1000, `500us` → 0.5. A unit is required. */
 export function parseDurationMs(text: string | number): number | undefined {
   if (typeof text === 'number') return undefined;
-  const m = new RegExp(`^\\s*${NUMBER}\\s*([a-z]+)\\s*$`, 'i').exec(text);
+  const m = NUMBER_UNIT.exec(text);
   if (!m) return undefined;
   const factor = TIME_FACTORS_MS[m[2].toLowerCase()];
   if (factor === undefined) return undefined;

@@ -9,7 +9,7 @@
 // serves 1 kbit to 10 gbit. Why netem as htb's leaf: netem's own queue then holds the packets being delayed,
 // and its limit is sized from the bandwidth-delay product so it never caps throughput (see netemLimitPackets).
 
-import { formatDuration, formatRate, type Impairment, type Operation, type ResolvedTopology } from '../model/index.js';
+import { formatDuration, formatRate, HTB_MAX_BURST_TIME_S, type Impairment, type Operation, type ResolvedTopology } from '../model/index.js';
 
 const ETH_HEADER_BYTES = 14;
 const DEFAULT_MTU = 1500;
@@ -35,7 +35,10 @@ export function htbQuantumBytes(mtu = DEFAULT_MTU): number {
  * (the 1448/1514 payload ceiling is 956.4). 1 ms keeps bursts on the scale the tbf/htb man pages call accurate.
  */
 export function htbBurstBytes(rateBitPerSec: number, mtu = DEFAULT_MTU): number {
-  return Math.max(2 * (mtu + ETH_HEADER_BYTES), Math.ceil(rateBitPerSec / 8 / 1000));
+  const burst = Math.max(2 * (mtu + ETH_HEADER_BYTES), Math.ceil(rateBitPerSec / 8 / 1000));
+  // Below ~89 bit/s two frames take longer than htb's 32-bit burst time holds (HTB_MAX_BURST_TIME_S, 274.9 s):
+  // send at most what fits (tc's rate is whole bytes/s), less a byte so rounding cannot reach the limit.
+  return Math.min(burst, Math.max(1, Math.floor(Math.floor(rateBitPerSec / 8) * HTB_MAX_BURST_TIME_S) - 1));
 }
 
 /**

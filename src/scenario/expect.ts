@@ -15,13 +15,13 @@
 // hundreds for a meaningful verdict. For ping, N is the round-trip probability: 1-(1-p)² when both directions lose p.
 //
 // Units are tc's (parsed by model/units.ts): % ; s, ms, us (and sec/msec/usec) ; bit, kbit, mbit, gbit, tbit,
-// kibit, mibit, gibit, and bps, kbps, mbps, gbps, which tc(8) defines as *bytes* per second (so "8mbps" is
-// 64 Mbit/s; the report shows the converted value, which makes a mix-up visible). iperf3's own spellings
-// "Mbits/sec" and "Mbit/s" are accepted as bits. A plain number is a count. Zero needs no unit ("== 0" works for a
+// kibit, mibit, gibit. bps, kbps, mbps and gbps are refused: tc(8) defines them as *bytes* per second ("8mbps" is
+// 64 Mbit/s) while people mean bits, so the error gives both readings. iperf3's own spellings "Mbits/sec" and
+// "Mbit/s" are accepted as bits. A plain number is a count. Zero needs no unit ("== 0" works for a
 // loss, a delay or a rate), but any other plain number for a unit-carrying metric is refused: "< 5" on a loss
 // could mean 5% or a fraction of 0.05, and a bare delay is microseconds in tc but milliseconds in ping.
 
-import { NslabError, parseDurationMs, parsePercent, parseRateBitPerSec } from '../model/index.js';
+import { byteRateUnit, NslabError, parseDurationMs, parsePercent, parseRateBitPerSec } from '../model/index.js';
 import { lossConsistent } from './stats.js';
 
 export type UnitKind = 'percent' | 'durationMs' | 'rateBitPerSec' | 'count';
@@ -120,10 +120,12 @@ function parseQuantity(token: string, text: string, ctx: ExpectationContext): Qu
   // Scale factors come from model/units.ts (parsed at 1 so that a zero bound, which tc refuses as a rate, works).
   const msPerUnit = parseDurationMs(`1${unit}`);
   if (msPerUnit !== undefined) return { value: num * msPerUnit, unit: 'durationMs', bare: false, token };
+  const bytes = byteRateUnit(`${m[1]}${unit}`);
+  if (bytes) throw bad(text, ctx, bytes.message, bytes.hint);
   const bitPerUnit = parseRateBitPerSec(`1${normalizeRateUnit(unit)}`);
   if (bitPerUnit !== undefined) return { value: num * bitPerUnit, unit: 'rateBitPerSec', bare: false, token };
   throw bad(text, ctx, `unknown unit '${unit}'`,
-    'units: % ; s, ms, us ; bit, kbit, mbit, gbit (bits/s) or bps, kbps, mbps (bytes/s, as in tc) ; none for counts');
+    'units: % ; s, ms, us ; bit, kbit, mbit, gbit (bits/s) ; none for counts');
 }
 
 /** All quantities of one expectation must share a kind, and it must be the metric's kind when that is known. */

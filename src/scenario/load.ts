@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath, basename } from 'node:path';
 import { NslabError, parseDurationMs, type LocateFn, type Problem, type RawImpairment, type ResolvedTopology } from '../model/index.js';
-import { findLink, loadTopology, parseYamlDocument, resolveRawTopology, validateAgainstSchema } from '../topology/index.js';
+import { findLink, loadTopology, parseYamlDocument, resolveRawTopology, validateAgainstSchema, type ParsedYaml } from '../topology/index.js';
+import { refineSchemaProblems } from '../topology/checks.js';
+import { parseImpairment } from '../topology/impair.js';
+import { salvage, type SalvagePolicy } from '../topology/salvage.js';
+import { loadSchema } from '../topology/schema.js';
 import { formatDocPath } from '../topology/yaml.js';
 import { METRICS, parseMetricCheck, parseQueryChecks } from './checks.js';
 import { IPERF3_DEFAULTS, PING_DEFAULTS } from './measure.js';
@@ -71,21 +75,63 @@ function defaultName(s: StepSpec): string {
   }
 }
 
+/** A scenario has steps: (and topology:), which no topology file has: how `validate` tells the two apart. */
+export function isScenarioDocument(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && ('steps' in value || 'topology' in value);
+}
+
+/** A step's kind keys (ping, iperf3, …), read from the scenario schema so that a new step kind needs no edit here. */
+const STEP_OPTIONS = new Set(['name', 'at', 'timeout', 'expect']);
+const stepKinds = (): Set<string> =>
+  new Set(Object.keys((loadSchema('scenario').schema as { definitions: { step: { properties: object } } }).definitions.step.properties).filter((k) => !STEP_OPTIONS.has(k)));
+
+/** What the semantic checks do without when the schema refuses part of a scenario (see topology/salvage.ts): a
+ * step whose kind is broken goes as a whole, anything deeper (an option, an expectation) goes alone. */
+const scenarioPolicy: SalvagePolicy = (p) => {
+  if (p.length === 0 || p[0] === 'topology' || (p[0] === 'steps' && p.length === 1)) return 'abort';
+  if (p[0] !== 'steps') return { delete: p };
+  let step = 2; // steps[i], then parallel[j] inside it, as deep as it goes
+  while (p[step] === 'parallel' && typeof p[step + 1] === 'number') step += 2;
+  const rest = p.slice(step);
+  return rest.length === 0 || (rest.length === 1 && stepKinds().has(String(rest[0]))) ? { delete: p.slice(0, step) } : { delete: p };
+};
+
+function invalidScenario(file: string, problems: Problem[]): NslabError {
+  return new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
+}
+
 export function loadScenarioText(text: string, file: string): Scenario {
-  const doc = parseYamlDocument(text, file);
-  const locate = doc.locate;
-  const problems: Problem[] = validateAgainstSchema('scenario', doc.value, locate);
-  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
-  const raw = doc.value as { name?: string; topology: string | object; timeout?: string; steps: RawStep[] };
+  return loadScenarioDocument(parseYamlDocument(text, file), file);
+}
+
+/**
+ * Every problem at once: the scenario's schema problems, its topology's problems, and the semantic problems of the
+ * steps that passed the schema. Only the topology's problems: its own error, unchanged.
+ */
+export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
+  const schemaProblems = refineSchemaProblems(validateAgainstSchema('scenario', doc.value, doc.locate), doc.value);
+  const salvaged = schemaProblems.length ? salvage('scenario', doc.value, schemaProblems, doc.locate, scenarioPolicy) : { value: doc.value, locate: doc.locate, remap: (p: Problem[]) => p };
+  if (!salvaged) throw invalidScenario(file, schemaProblems);
+  const locate = salvaged.locate;
+  const raw = salvaged.value as { name?: string; topology: string | object; timeout?: string; steps: RawStep[] };
+  const problems: Problem[] = [];
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
     problems.push({ code, message, path: formatDocPath(path), location: locate(path), hint });
 
   let topology: ResolvedTopology;
-  if (typeof raw.topology === 'string') {
-    topology = loadTopology(resolvePath(dirname(file), raw.topology));
-  } else {
-    const inner: LocateFn = (p) => locate(['topology', ...p]);
-    topology = resolveRawTopology(raw.topology, inner, `${file} (topology)`);
+  let topologyError: NslabError | undefined;
+  try {
+    if (typeof raw.topology === 'string') {
+      topology = loadTopology(resolvePath(dirname(file), raw.topology));
+    } else {
+      const inner: LocateFn = (p) => locate(['topology', ...p]);
+      topology = resolveRawTopology(raw.topology, inner, `${file} (topology)`);
+    }
+  } catch (e) {
+    if (!(e instanceof NslabError)) throw e;
+    topologyError = e;
+    // The steps are still checked (durations, expectations, impairments), but not against the lab's nodes and links.
+    topology = { name: '?', routing: 'none', addressing: {}, nodes: [], links: [], segments: [], source: file };
   }
   const nodes = new Set(topology.nodes.map((n) => n.name));
   const addressable = new Set(topology.nodes.filter((n) => n.kind !== 'switch').map((n) => n.name));
@@ -97,10 +143,12 @@ export function loadScenarioText(text: string, file: string): Scenario {
     return ms;
   };
   const node = (n: string, path: (string | number)[], needAddress = false) => {
+    if (topologyError) return;
     if (!nodes.has(n)) add(path, 'E_UNKNOWN_NODE', `'${n}' is not a node of lab '${topology.name}'`, `nodes: ${[...nodes].slice(0, 15).join(', ')}`);
     else if (needAddress && !addressable.has(n)) add(path, 'E_SWITCH_HAS_NO_ADDRESS', `'${n}' is a switch and has no address`, 'use a host or router');
   };
   const link = (spec: string, path: (string | number)[]) => {
+    if (topologyError) return;
     try {
       findLink(topology, spec);
     } catch (e) {
@@ -115,7 +163,7 @@ export function loadScenarioText(text: string, file: string): Scenario {
       const p = rs.ping;
       node(p.from, [...path, 'ping', 'from'], true);
       if (nodes.has(p.to)) node(p.to, [...path, 'ping', 'to'], true);
-      else if (!/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
+      else if (!topologyError && !/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
       spec = { kind: 'ping', from: p.from, to: p.to, count: p.count ?? PING_DEFAULTS.count, intervalS: (dur(p.interval, [...path, 'ping', 'interval']) ?? PING_DEFAULTS.intervalS * 1000) / 1000, family: p.family, size: p.size };
     } else if (rs.iperf3) {
       const p = rs.iperf3;
@@ -139,6 +187,9 @@ export function loadScenarioText(text: string, file: string): Scenario {
     } else if (rs.impair) {
       const { link: l, direction, clear, ...change } = rs.impair;
       link(l, [...path, 'impair', 'link']);
+      // The same parse and bounds as a topology's links, at load time: a bad value fails here, located, not
+      // half-way through the run.
+      parseImpairment(change, [...path, 'impair'], add);
       spec = { kind: 'impair', link: l, change, direction, clear };
     } else if (rs.sleep !== undefined) {
       spec = { kind: 'sleep', ms: dur(rs.sleep, [...path, 'sleep']) ?? 0 };
@@ -206,19 +257,34 @@ export function loadScenarioText(text: string, file: string): Scenario {
   };
   const steps = raw.steps.map((s, i) => convert(s, ['steps', i], String(i + 1), false));
   const timeoutMs = raw.timeout ? (parseDurationMs(raw.timeout) ?? DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
-  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
+  if (topologyError && !schemaProblems.length && !problems.length) throw topologyError;
+  const all = [...schemaProblems, ...(topologyError ? topologyProblems(topologyError, locate) : []), ...salvaged.remap(problems)];
+  if (all.length) throw invalidScenario(file, all);
   return { name: raw.name ?? basename(file).replace(/\.ya?ml$/, ''), file, topology, timeoutMs, steps };
 }
 
-export function loadScenario(file: string): Scenario {
-  let text: string;
+/** A topology's error as problems of the scenario that names it (a missing file becomes one, at topology:). */
+function topologyProblems(e: NslabError, locate: LocateFn): Problem[] {
+  if (e.problems.length) return e.problems;
+  return [{ code: e.code, message: e.message, path: 'topology', location: locate(['topology']), hint: e.hint }];
+}
+
+function readText(file: string, hint: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new NslabError('E_READ', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
-      exitCode: 1,
-      hint: 'scenarios/ holds the shipped examples',
-    });
+    throw new NslabError('E_READ', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { exitCode: 1, hint });
   }
-  return loadScenarioText(text, file);
+}
+
+export function loadScenario(file: string): Scenario {
+  return loadScenarioText(readText(file, 'scenarios/ holds the shipped examples'), file);
+}
+
+/** A scenario (with its topology) or a topology file, told apart by content (isScenarioDocument): for `validate`. */
+export function loadScenarioOrTopology(file: string): { kind: 'scenario'; scenario: Scenario } | { kind: 'topology'; topology: ResolvedTopology } {
+  const doc = parseYamlDocument(readText(file, 'check the path; topologies/ and scenarios/ hold the shipped examples'), file);
+  return isScenarioDocument(doc.value)
+    ? { kind: 'scenario', scenario: loadScenarioDocument(doc, file) }
+    : { kind: 'topology', topology: resolveRawTopology(doc.value, doc.locate, file) };
 }

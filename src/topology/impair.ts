@@ -1,9 +1,15 @@
 // Link impairment keys (as written) → per-direction Impairment (base units). Pure.
 
 import {
+  byteRateUnit,
+  formatRate,
+  humanRate,
+  NETEM_TIME_MAX_US,
   parseDurationMs,
   parsePercent,
   parseRateBitPerSec,
+  RATE_MAX_BIT_PER_SEC,
+  RATE_MIN_BIT_PER_SEC,
   type Impairment,
   type Problem,
   type RawImpairment,
@@ -25,7 +31,13 @@ export function parseImpairment(raw: RawImpairment, path: (string | number)[], r
   const out: Impairment = {};
   if (raw.rate !== undefined) {
     const r = parseRateBitPerSec(raw.rate);
-    if (r === undefined) report([...path, 'rate'], 'E_BAD_RATE', `${JSON.stringify(raw.rate)} is not a rate`, 'use tc units: 10mbit, 1gbit, 512kbit');
+    const bytes = byteRateUnit(raw.rate);
+    if (bytes) report([...path, 'rate'], 'E_RATE_BYTE_UNIT', bytes.message, bytes.hint);
+    else if (r === undefined) report([...path, 'rate'], 'E_BAD_RATE', `${JSON.stringify(raw.rate)} is not a rate`, 'use tc units: 10mbit, 1gbit, 512kbit');
+    else if (r < RATE_MIN_BIT_PER_SEC)
+      report([...path, 'rate'], 'E_RATE_TOO_LOW', `rate ${JSON.stringify(raw.rate)} is ${r} bit/s; tc counts whole bytes per second, so the least it can shape to is 8 bit/s`, `write ${RATE_MIN_BIT_PER_SEC}bit or more (a bare number is bit/s)`);
+    else if (r > RATE_MAX_BIT_PER_SEC)
+      report([...path, 'rate'], 'E_RATE_TOO_HIGH', `rate ${JSON.stringify(raw.rate)} (${humanRate(r)}) is more than tc can shape: htb's 1 ms burst would pass tc's 32-bit byte count above ${formatRate(RATE_MAX_BIT_PER_SEC)} (about 34.36 Tbit/s)`, 'write a lower rate, or leave rate out for an unshaped link (veth carries tens of Gbit/s)');
     else out.rateBitPerSec = r;
   }
   for (const key of ['delay', 'jitter'] as const) {
@@ -33,6 +45,8 @@ export function parseImpairment(raw: RawImpairment, path: (string | number)[], r
     if (v === undefined) continue;
     const ms = parseDurationMs(v);
     if (ms === undefined) report([...path, key], 'E_BAD_DURATION', `${JSON.stringify(v)} is not a duration`, 'write it with a unit: 20ms, 1s, 500us');
+    else if (Math.round(ms * 1000) > NETEM_TIME_MAX_US)
+      report([...path, key], 'E_DURATION_TOO_LONG', `${key} ${JSON.stringify(v)} is longer than netem can take: tc holds it in 32 bits of 64 ns ticks, at most ${NETEM_TIME_MAX_US / 1e6} s`, `write at most ${Math.floor(NETEM_TIME_MAX_US / 1000)}ms`);
     else if (key === 'delay') out.delayMs = ms;
     else out.jitterMs = ms;
   }

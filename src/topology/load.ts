@@ -3,13 +3,15 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { LIMITS, NslabError, type LocateFn, type RawTopology, type ResolvedTopology } from '../model/index.js';
+import { LIMITS, NslabError, type LocateFn, type Problem, type RawTopology, type ResolvedTopology } from '../model/index.js';
+import { refineSchemaProblems } from './checks.js';
 import { expandTopo } from './generators.js';
 import { resolveTopology } from './resolve.js';
+import { salvage, topologyPolicy } from './salvage.js';
 import { validateAgainstSchema } from './schema.js';
 import { formatDocPath, parseYamlDocument } from './yaml.js';
 
-function invalid(file: string, problems: import('../model/index.js').Problem[]): NslabError {
+function invalid(file: string, problems: Problem[]): NslabError {
   return new NslabError('E_INVALID_TOPOLOGY', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
     problems,
     exitCode: 1,
@@ -25,22 +27,25 @@ export function resolveRawTopology(value: unknown, locate: LocateFn, file: strin
     throw invalid(file, [{ code: 'E_TOO_MANY_NODES', message: `${nodeCount} nodes; the limit is ${LIMITS.nodes}`, path: 'nodes', location: locate(['nodes']), hint: 'split the lab' }]);
   if (Array.isArray(doc.links) && doc.links.length > LIMITS.links)
     throw invalid(file, [{ code: 'E_TOO_MANY_LINKS', message: `${doc.links.length} links; the limit is ${LIMITS.links}`, path: 'links', location: locate(['links']), hint: 'split the lab' }]);
-  const schemaProblems = validateAgainstSchema('topology', value, locate);
-  if (schemaProblems.length) throw invalid(file, schemaProblems);
-  let raw = value as RawTopology;
+  // A schema problem does not stop the semantic checks: they run on the parts that pass (salvage.ts), and both
+  // sets are reported together.
+  const schemaProblems = refineSchemaProblems(validateAgainstSchema('topology', value, locate), value);
+  const salvaged = schemaProblems.length ? salvage('topology', value, schemaProblems, locate, topologyPolicy) : { value, locate, remap: (p: Problem[]) => p };
+  if (!salvaged) throw invalid(file, schemaProblems);
+  const fail = (problems: Problem[]) => invalid(file, [...schemaProblems, ...salvaged.remap(problems)]);
+  let raw = salvaged.value as RawTopology;
   try {
     raw = expandTopo(raw);
   } catch (e) {
-    if (e instanceof NslabError)
-      throw invalid(file, [{ code: e.code, message: e.message, path: 'topo', location: locate(['topo']), hint: e.hint }]);
+    if (e instanceof NslabError) throw fail([{ code: e.code, message: e.message, path: 'topo', location: salvaged.locate(['topo']), hint: e.hint }]);
     throw e;
   }
   if (!raw.nodes || Object.keys(raw.nodes).length === 0)
-    throw invalid(file, [{ code: 'E_NO_NODES', message: 'the lab has no nodes', path: 'nodes', location: locate(['nodes']), hint: 'add nodes: { h1: {}, h2: {} } or a generator such as topo: single,2' }]);
-  const read = readNodeFiles(raw, file, locate);
-  if (read.problems.length) throw invalid(file, read.problems);
-  const result = resolveTopology(read.raw, locate, file);
-  if ('problems' in result) throw invalid(file, result.problems);
+    throw fail([{ code: 'E_NO_NODES', message: 'the lab has no nodes', path: 'nodes', location: salvaged.locate(['nodes']), hint: 'add nodes: { h1: {}, h2: {} } or a generator such as topo: single,2' }]);
+  const read = readNodeFiles(raw, file, salvaged.locate);
+  if (read.problems.length) throw fail(read.problems);
+  const result = resolveTopology(read.raw, salvaged.locate, file);
+  if ('problems' in result || schemaProblems.length) throw fail('problems' in result ? result.problems : []);
   return result;
 }
 
@@ -48,8 +53,8 @@ export function resolveRawTopology(value: unknown, locate: LocateFn, file: strin
  * `frr: PATH` (one line) names a config file, relative to the topology file: read here, at the edge, so that
  * resolution stays pure and sees the text (a block, `frr: |`, is the config itself).
  */
-function readNodeFiles(raw: RawTopology, file: string, locate: LocateFn): { raw: RawTopology; problems: import('../model/index.js').Problem[] } {
-  const problems: import('../model/index.js').Problem[] = [];
+function readNodeFiles(raw: RawTopology, file: string, locate: LocateFn): { raw: RawTopology; problems: Problem[] } {
+  const problems: Problem[] = [];
   let nodes = raw.nodes;
   for (const [name, node] of Object.entries(raw.nodes ?? {})) {
     const v = node?.frr;

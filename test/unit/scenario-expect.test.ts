@@ -37,7 +37,8 @@ t.test('units: tc spellings, iperf3 spellings, times', async (t) => {
   t.equal((parseExpectation('>= 500bit') as { value: number }).value, 500);
   t.equal((parseExpectation('>= 9.5 Mbits/sec') as { value: number }).value, 9.5e6, 'iperf3 prints Mbits/sec');
   t.equal((parseExpectation('>= 9 Mbit/s') as { value: number }).value, 9e6);
-  t.equal((parseExpectation('>= 1mbps') as { value: number }).value, 8e6, 'mbps is megabytes/s, as in tc');
+  t.throws(() => parseExpectation('>= 9mbps'), { code: 'E_BAD_EXPECTATION', message: /'mbps' as bytes per second \(72 Mbit\/s\).*means 9 Mbit\/s/ }, 'mbps is refused: tc reads it as bytes/s, people mean bits');
+  t.throws(() => parseExpectation('>= 9 Mbps'), { hint: /write 9mbit/ }, 'any case');
   t.equal((parseExpectation('> 0mbit') as { value: number }).value, 0, 'a zero rate bound is allowed');
   t.equal((parseExpectation('< .5%') as { value: number }).value, 0.5);
 });
@@ -108,7 +109,7 @@ t.test('check: rates display in the expectation\'s scale', async (t) => {
     expected: '> 0 Gbit/s',
     measured: '10.5 Gbit/s',
   }, 'a zero bound takes the measurement\'s scale');
-  t.same(check(parseExpectation('>= 1mbps'), 7.9e6), { ok: false, expected: '>= 8 Mbit/s', measured: '7.9 Mbit/s' }, 'bytes/s shown converted');
+  t.same(check(parseExpectation('>= 8000kbit'), 7.9e6), { ok: false, expected: '>= 8 Mbit/s', measured: '7.9 Mbit/s' }, 'shown in one scale');
 });
 
 t.test('check: a missing measurement fails every form', async (t) => {

@@ -1,19 +1,9 @@
 // Malformed files: every problem at once, each with FILE:LINE:COL, document path and a fix (golden output).
 import t from 'tap';
 import { loadTopology, loadTopologyText } from '../../src/topology/index.js';
-import { NslabError } from '../../src/model/index.js';
+import { problemsOf } from '../helpers/problems.js';
 
-function problemsOf(fn: () => unknown): NslabError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NslabError) return e;
-    throw e;
-  }
-  throw new Error('expected the load to fail');
-}
-
-t.test('schema problems are located and come with a fix', async (t) => {
+t.test('schema problems are located and come with a fix, and do not hide the semantic ones', async (t) => {
   const e = problemsOf(() => loadTopology('test/fixtures/topologies/many-problems.yaml'));
   t.equal(e.exitCode, 1);
   t.matchSnapshot(e.format(), 'formatted');
@@ -21,6 +11,11 @@ t.test('schema problems are located and come with a fix', async (t) => {
     ['E_SCHEMA_PATTERN', 'name', 1, 7],
     ['E_SCHEMA_ENUM', 'nodes.h2.kind', 4, 15],
     ['E_SCHEMA_ADDITIONALPROPERTIES', 'nodes.r1.gatway', 5, 31],
+    ['E_UNKNOWN_NODE', 'links[3][1]', 12, 10],
+    ['E_IFNAME_TOO_LONG', 'links[4].endpoints[0]', 13, 17],
+    ['E_DUPLICATE_IFNAME', 'links[6].endpoints[0]', 16, 17],
+    ['E_SWITCH_LOOP', 'links[2]', 11, 5],
+    ['E_ADDRESS_OUTSIDE_SEGMENT', 'links[5].ipv4[1]', 15, 25],
   ]);
   t.match(e.problems[1].hint, /did you mean 'host'/);
   t.match(e.problems[2].hint, /did you mean 'gateway'/);

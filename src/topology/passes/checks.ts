@@ -2,6 +2,7 @@
 // check is its own function in its own module, listed in CHECKS: adding one is an import and a line here.
 
 import type { RawTopology, ResolvedTopology } from '../../model/index.js';
+import { mtuForIpv6, reservedIfnames, unusableAddresses } from '../checks.js';
 import type { Problems } from './draft.js';
 
 /**
@@ -11,7 +12,7 @@ import type { Problems } from './draft.js';
  */
 export type Check = (t: ResolvedTopology, raw: RawTopology, problems: Problems) => void;
 
-export const CHECKS: Check[] = [];
+export const CHECKS: Check[] = [reservedIfnames, unusableAddresses, mtuForIpv6];
 
 export function checks(t: ResolvedTopology, raw: RawTopology, problems: Problems, list: readonly Check[] = CHECKS): void {
   for (const check of list) check(t, raw, problems);
