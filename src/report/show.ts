@@ -142,6 +142,19 @@ export function buildShowReport(j: Journal, t: ResolvedTopology, kernel: KernelV
   };
 }
 
+/** The lab's addresses, with what the kernel lacks or has besides (IPv6 addresses go when a link goes down). */
+function addresses(i: ShowInterface): string {
+  const want = [...i.ipv4, ...i.ipv6];
+  const text = [want.join(' ')];
+  if (i.kernel) {
+    const lacking = want.filter((a) => !i.kernel!.addresses.includes(a));
+    const extra = i.kernel.addresses.filter((a) => !want.includes(a));
+    if (lacking.length) text.push(`(not in the kernel: ${lacking.join(' ')})`);
+    if (extra.length) text.push(`(also: ${extra.join(' ')})`);
+  }
+  return text.filter(Boolean).join(' ');
+}
+
 function table(rows: string[][]): string {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   return rows.map((r) => r.map((x, c) => (x ?? '').padEnd(w[c])).join('  ').trimEnd()).join('\n');
@@ -159,7 +172,7 @@ export function formatShow(r: ShowReport): string {
   const nodeRows = [['NODE', 'KIND', 'INTERFACE', 'STATE', 'PEER', 'ADDRESSES']];
   for (const n of r.nodes) {
     if (!n.interfaces.length) nodeRows.push([n.name, n.kind, '-', '', '', '']);
-    n.interfaces.forEach((i, k) => nodeRows.push([k ? '' : n.name, k ? '' : n.kind, i.name, st(i), i.peer, [...i.ipv4, ...i.ipv6].join(' ')]));
+    n.interfaces.forEach((i, k) => nodeRows.push([k ? '' : n.name, k ? '' : n.kind, i.name, st(i), i.peer, addresses(i)]));
   }
   out.push('', table(nodeRows));
   const linkRows = [['LINK', 'STATE', 'IMPAIRMENTS']];

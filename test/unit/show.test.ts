@@ -8,25 +8,32 @@ import { buildShowReport, formatShow, type KernelView } from '../../src/report/s
 import { parseLinkStates, type KernelLink } from '../../src/exec/linkstate.js';
 import { showLab } from '../../src/api/show.js';
 import { deserializeTopology } from '../../src/topology/index.js';
-import { NslabError, type Journal } from '../../src/model/index.js';
+import { formatCidr, NslabError, type Journal } from '../../src/model/index.js';
 import { StateStore } from '../../src/sys/index.js';
 
 const FIXTURE = 'test/fixtures/show/lrl-journal.json';
 const journal = (): Journal => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Journal;
-const UP: KernelLink = { adminUp: true, operstate: 'UP', carrier: true, mtu: 1500 };
+const UP: KernelLink = { adminUp: true, operstate: 'UP', carrier: true, mtu: 1500, addresses: [] };
 
-/** Every interface up, except those named `netns/ifname` in `states`. */
+/** Every interface up with the lab's addresses, except those named `netns/ifname` in `states`. */
 function fakeKernel(states: Record<string, KernelLink | undefined> = {}, gone: string[] = []): KernelView {
+  const topo = deserializeTopology(journal().topology);
+  const own = (ns: string, ifname: string) => {
+    const i = topo.nodes.find((n) => n.netns === ns)!.interfaces.find((x) => x.name === ifname)!;
+    return [...i.ipv4, ...i.ipv6].map(formatCidr);
+  };
   return {
-    link: (ns, ifname) => (gone.includes(ns) ? undefined : `${ns}/${ifname}` in states ? states[`${ns}/${ifname}`] : UP),
+    link: (ns, ifname) => (gone.includes(ns) ? undefined : `${ns}/${ifname}` in states ? states[`${ns}/${ifname}`] : { ...UP, addresses: own(ns, ifname) }),
     present: (ns) => !gone.includes(ns),
   };
 }
 
 t.test('links: kernel state per end, the journal\'s requested state, impairments per direction', async (t) => {
   const j = journal();
-  const down: KernelLink = { adminUp: false, operstate: 'DOWN', carrier: false, mtu: 1500 };
-  const r = buildShowReport(j, deserializeTopology(j.topology), fakeKernel({ 'nslab-show1-h1/eth0': down, 'nslab-show1-s1/eth0': down }), (p) => p.pid === 4242);
+  // As the kernel leaves a link taken down: IPv6 addresses flushed (keep_addr_on_down=0), IPv4 kept.
+  const down: KernelLink = { adminUp: false, operstate: 'DOWN', carrier: false, mtu: 1500, addresses: ['10.10.0.2/24'] };
+  const s1down: KernelLink = { ...down, addresses: [] };
+  const r = buildShowReport(j, deserializeTopology(j.topology), fakeKernel({ 'nslab-show1-h1/eth0': down, 'nslab-show1-s1/eth0': s1down }), (p) => p.pid === 4242);
   t.equal(r.lab, 'show1');
   t.equal(r.kernelRead, true);
   t.same(r.nodes.map((n) => [n.name, n.kind, n.interfaces.length]), [['r1', 'router', 2], ['s1', 'switch', 3], ['s2', 'switch', 3], ['h1', 'host', 1], ['h2', 'host', 1], ['h3', 'host', 1], ['h4', 'host', 1]]);
@@ -46,7 +53,8 @@ t.test('links: kernel state per end, the journal\'s requested state, impairments
 
   const text = formatShow(r);
   t.match(text, /^lab 'show1' up \(kernel host, from topologies\/lan-router-lan\.yaml, .*\): 7 nodes, 6 links, 1 down$/m);
-  t.match(text, /^h1 +host +eth0 +down \(admin down\) +s1:eth0 +10\.10\.0\.2\/24 fd00:10::2\/64$/m);
+  t.match(text, /^h1 +host +eth0 +down \(admin down\) +s1:eth0 +10\.10\.0\.2\/24 fd00:10::2\/64 \(not in the kernel: fd00:10::2\/64\)$/m);
+  t.match(text, /^h2 +host +eth0 +up +s1:eth1 +10\.10\.0\.3\/24 fd00:10::3\/64$/m, 'no note where the kernel has the lab\'s addresses');
   t.match(text, /^r1 +router +eth0 +up +s1:eth2 +10\.10\.0\.1\/24/m);
   t.match(text, /^ +eth1 +up +s2:eth0 +10\.10\.1\.1\/24/m, 'a node\'s second interface on its own line');
   t.match(text, /^h1:eth0 <-> s1:eth0 +down$/m);
@@ -58,7 +66,7 @@ t.test('links: kernel state per end, the journal\'s requested state, impairments
 
 t.test('a link whose kernel state disagrees with the journal says so; lost carrier is not admin down', async (t) => {
   const j = journal();
-  const noCarrier: KernelLink = { adminUp: true, operstate: 'LOWERLAYERDOWN', carrier: false, mtu: 1500 };
+  const noCarrier: KernelLink = { adminUp: true, operstate: 'LOWERLAYERDOWN', carrier: false, mtu: 1500, addresses: [] };
   // The journal asked h1-s1 down, but the kernel has it up (someone brought it back by hand); h2's peer lost carrier.
   const r = buildShowReport(j, deserializeTopology(j.topology), fakeKernel({ 'nslab-show1-s1/eth1': noCarrier }), () => false);
   t.equal(r.links[0].state, 'up');
@@ -86,12 +94,26 @@ t.test('a namespace that is gone, and link states that could not be read', async
 });
 
 t.test('the link-state reader\'s output', async (t) => {
-  const s = parseLinkStates('ns\tnslab-a-h1\nif\tlo\t1\t0\t1\t65536\nif\teth0\t0\t2\t0\t1500\nmissing\tnslab-a-h2\nns\tnslab-a-h3\nif\teth0\t1\t6\t1\t9000\n@@nslab-done\n');
+  const s = parseLinkStates(
+    [
+      'ns\tnslab-a-h1',
+      'if\tlo\t1\t0\t1\t65536\t1',
+      'if\teth0\t0\t2\t0\t1500\t2',
+      'addr\t1\t2\t8\t254\t7f000001', // loopback scope: not the lab's
+      'addr\t2\t2\t24\t0\t0a0a0002',
+      'addr\t2\t10\t64\t0\tfd000010000000000000000000000002',
+      'addr\t2\t10\t64\t253\tfe800000000000000000000000000001', // link-local
+      'missing\tnslab-a-h2',
+      'ns\tnslab-a-h3',
+      'if\teth0\t1\t6\t1\t9000\t2',
+      '@@nslab-done',
+    ].join('\n'),
+  );
   t.same([...s.byNetns.keys()], ['nslab-a-h1', 'nslab-a-h3']);
   t.same(s.missing, ['nslab-a-h2']);
-  t.same(s.byNetns.get('nslab-a-h1')!.get('eth0'), { adminUp: false, operstate: 'DOWN', carrier: false, mtu: 1500 });
-  t.same(s.byNetns.get('nslab-a-h1')!.get('lo'), { adminUp: true, operstate: 'UNKNOWN', carrier: true, mtu: 65536 });
-  t.same(s.byNetns.get('nslab-a-h3')!.get('eth0'), { adminUp: true, operstate: 'UP', carrier: true, mtu: 9000 });
+  t.same(s.byNetns.get('nslab-a-h1')!.get('eth0'), { adminUp: false, operstate: 'DOWN', carrier: false, mtu: 1500, addresses: ['10.10.0.2/24', 'fd00:10::2/64'] });
+  t.same(s.byNetns.get('nslab-a-h1')!.get('lo'), { adminUp: true, operstate: 'UNKNOWN', carrier: true, mtu: 65536, addresses: [] });
+  t.same(s.byNetns.get('nslab-a-h3')!.get('eth0'), { adminUp: true, operstate: 'UP', carrier: true, mtu: 9000, addresses: [] }, 'ifindex 2 of another namespace is another link');
 });
 
 t.test('a lab that is not up, a missing lab and a corrupt journal are NslabErrors with exit 2', async (t) => {
