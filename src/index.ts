@@ -2,6 +2,7 @@
 // scenarios. The CLI (src/cli) is a thin layer over exactly these calls.
 export { Lab, cleanLabs, listLabs, requireRoot, summarizeTopology, runNslabInUml, type UpOptions, type LabInfo, type LabDeps } from './api/index.js';
 export { withLab, shippedTopology, resolveTopologySource, type WithLabOptions, type TopologySource } from './api/index.js';
+export { showLab, type ShowReport, type ShowNode, type ShowInterface, type ShowLink, type ShowProcess, type LinkState, type KernelLink } from './api/index.js';
 export {
   expectMetrics,
   checkMetrics,

@@ -2,6 +2,9 @@
 // it holds no kernel logic of its own (that stays in exec/) and never reads argv or exits.
 export { Lab, cleanLabs, listLabs, requireRoot, type UpOptions, type LabInfo, type LabDeps } from './lab.js';
 export { summarizeTopology } from './summary.js';
+export { showLab } from './show.js';
+export type { ShowReport, ShowNode, ShowInterface, ShowLink, ShowProcess, LinkState } from '../report/show.js';
+export type { KernelLink } from '../exec/linkstate.js';
 export { cliEntry, requireUml, runNslabInUml, runScriptInUml, type UmlNslabOptions } from './uml.js';
 export { withLab, type WithLabOptions } from './fixture.js';
 export { resolveTopologySource, shippedTopology, type TopologySource } from './source.js';

@@ -1,8 +1,9 @@
 // Command handlers: map parsed options to one library call and an exit code (0 ok, 1 invalid input or failed
 // check, 2 runtime error).
 
-import { cleanLabs, Lab, listLabs, requireRoot, summarizeTopology } from '../api/index.js';
+import { cleanLabs, Lab, listLabs, requireRoot, showLab, summarizeTopology } from '../api/index.js';
 import type { TeardownReport } from '../exec/index.js';
+import { formatShow } from '../report/show.js';
 import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
 import { compilePlan, impairmentSummary, renderPlan } from '../plan/index.js';
 import { ExecaRunner, probeKernel } from '../sys/index.js';
@@ -98,6 +99,12 @@ export async function ls(argv: Argv): Promise<number> {
   const rows = [['LAB', 'STATUS', 'NODES', 'LINKS', 'CREATED', 'SOURCE'], ...labs.map((l) => [l.name, l.status + (l.status === 'building' && !l.ownerAlive ? ' (builder died: nslab clean)' : ''), String(l.nodes), String(l.links), l.createdAt, l.source])];
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   out(rows.map((r) => r.map((x, c) => x.padEnd(w[c])).join('  ').trimEnd()).join('\n'));
+  return 0;
+}
+
+export async function show(argv: Argv): Promise<number> {
+  const r = await showLab(argv.lab as string);
+  out(argv.json ? JSON.stringify(r) : formatShow(r));
   return 0;
 }
 

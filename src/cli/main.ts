@@ -55,6 +55,12 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
       run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
     )
     .command('down <lab>', 'tear a lab down: stop its processes and delete its namespaces', (y) => y.positional('lab', { type: 'string' }).option('json', { type: 'boolean' }), run(lazy('down')))
+    .command(
+      'show <lab>',
+      "a running lab's nodes, interfaces, addresses, peers, link states (read from the kernel now), impairments and processes",
+      (y) => y.positional('lab', { type: 'string' }).option('json', { type: 'boolean', describe: 'machine-readable output' }),
+      run(lazy('show')),
+    )
     .command('ls', 'list the labs on this machine', (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }), run(lazy('ls')))
     .command(
       'exec <lab> <node> [cmd..]',

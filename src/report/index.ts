@@ -4,3 +4,4 @@ export { humanHooks, formatStepLine, formatSummary, keyFigures } from './human.j
 export { toJsonReport } from './json.js';
 export { toJUnit } from './junit.js';
 export { toTap } from './tap.js';
+export { buildShowReport, formatShow, type ShowReport, type ShowNode, type ShowInterface, type ShowLink, type ShowProcess, type KernelView } from './show.js';
