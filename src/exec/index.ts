@@ -4,4 +4,4 @@ export { applyPlan, type ApplyDeps, type Progress } from './apply.js';
 export { runBatches, type BatchJob, type BatchOutcome } from './batch.js';
 export { destroyLab, type TeardownReport } from './teardown.js';
 export { newJournal } from './journal.js';
-export { applyChange } from './change.js';
+export { applyChange, type ChangeSpec } from './change.js';

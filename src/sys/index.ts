@@ -4,3 +4,4 @@ export * from './proc.js';
 export * from './state.js';
 export * from './netns.js';
 export * from './probe.js';
+export * from './lock.js';
