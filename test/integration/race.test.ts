@@ -89,13 +89,14 @@ if (!isRoot) {
       t.equal((await run(['up', '--topo', 'single,10', '--name', lab])).code, 0, `round ${r + 1}: up`);
       const ino = labInodes(lab);
       const execs: ChildProcess[] = [];
-      let downDone: Promise<unknown> | undefined;
+      let downDone: Promise<{ code: number | null; stderr: string }> | undefined;
       for (let i = 1; i <= 150; i++) {
         execs.push(spawn(process.execPath, ['dist/cli/bin.js', 'exec', lab, `h${(i % 10) + 1}`, '--', 'sleep', '30'], { stdio: 'ignore', env: { ...process.env, ...env } }));
         if (i === 40) downDone = run(['down', lab]);
         await sleep(10);
       }
-      await downDone;
+      const d = await downDone!;
+      t.equal(d.code, 0, `round ${r + 1}: down succeeds while execs arrive\n${d.stderr}`);
       await sleep(1000);
       const left = inside(ino);
       survivors += left.length;
