@@ -3,7 +3,7 @@
 
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NslabError, nodeBinds, nodeEntryArgv, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Plan, type RawImpairment, type ResolvedTopology } from '../model/index.js';
+import { labNotUp, NslabError, nodeBinds, nodeEntryArgv, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Operation, type Plan, type RawImpairment, type ResolvedLink, type ResolvedTopology } from '../model/index.js';
 import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
 import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
 import { readNetnsTags } from '../exec/batch.js';
@@ -27,6 +27,7 @@ import {
   type RunOptions,
   type RunResult,
   type Runner,
+  withLabLock,
 } from '../sys/index.js';
 
 export interface LabDeps {
@@ -120,7 +121,7 @@ export function checkServicePrograms(t: ResolvedTopology, exists: (path: string)
 
 export class Lab {
   private constructor(
-    readonly topology: ResolvedTopology,
+    private t: ResolvedTopology,
     private readonly runner: Runner,
     private readonly store: StateStore,
   ) {}
@@ -130,8 +131,13 @@ export class Lab {
   /** Set by down(): a change still in flight then (a test body after withLab's abort) must not write the journal back. */
   private closed = false;
 
+  /** The lab as of the last look at its journal (a change under the lab's lock reloads it first). */
+  get topology(): ResolvedTopology {
+    return this.t;
+  }
+
   get name(): string {
-    return this.topology.name;
+    return this.t.name;
   }
 
   static plan(source: TopologySource): Plan {
@@ -223,6 +229,7 @@ export class Lab {
 
   /** Run argv inside a node's namespace (no shell), with the node's env. */
   async exec(node: string, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+    this.requireUp();
     requireArgv(argv, 'exec');
     const [file, ...args] = this.entryArgv(node, argv);
     const env = this.topology.nodes.find((x) => x.name === node)!.env;
@@ -231,6 +238,7 @@ export class Lab {
 
   /** Start a long-running process in a node, watched by nslab (servers, background steps, captures). */
   start(node: string, argv: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): ManagedProcess {
+    this.requireUp();
     requireArgv(argv, 'start');
     const [file, ...args] = this.entryArgv(node, argv);
     const env = this.topology.nodes.find((x) => x.name === node)!.env;
@@ -246,28 +254,36 @@ export class Lab {
     requireLinkSpec(linkSpec, 'impair');
     if (change === null || typeof change !== 'object' || Array.isArray(change))
       throw new NslabError('E_BAD_ARGUMENT', `impair: the change must be an object, not ${describeValue(change)}`, { exitCode: 1, hint: "e.g. lab.impair('h1-h2', { rate: '10mbit' }), or { } with { clear: true }" });
-    const j = this.requireJournal();
-    const link = findLink(this.topology, linkSpec);
-    const dir = parseDirection(opts.direction, link.a.node, link.b.node);
     const problems: string[] = [];
     const parsed = parseImpairment(change, [], (_p, code, message, hint) => problems.push(`${code}: ${message}${hint ? ` (${hint})` : ''}`));
     if (problems.length) throw new NslabError('E_BAD_IMPAIRMENT', problems.join('; '), { exitCode: 1, hint: 'values use tc units: 80ms, 2%, 10mbit' });
-    const apply = (cur: Impairment, applies: boolean): Impairment => (!applies ? cur : opts.clear ? {} : { ...cur, ...parsed });
-    const next = { aToB: apply(link.aToB, dir !== 'b->a'), bToA: apply(link.bToA, dir !== 'a->b') };
-    const needs = [...new Set([...impairmentNeeds(next.aToB), ...impairmentNeeds(next.bToA)])];
-    if (needs.length) {
-      // The kernel does not change under a running lab: probe once and keep the answer in the journal (a probe is
-      // a few processes, which costs seconds inside user-mode Linux).
-      j.qdiscs ??= (await probeKernel(this.runner)).qdiscs;
-      checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: JSON.stringify(change) })), { netns: true, veth: true, bridge: true, qdiscs: j.qdiscs });
-    }
-    const ops = compileImpairChange(this.topology, link, next);
-    this.requireOpen();
-    await applyChange(j, `impair ${linkSpec} ${opts.clear ? 'clear' : JSON.stringify(change)} (${dir})`, ops, { runner: this.runner, store: this.store }, (jj) => {
-      this.requireOpen();
-      link.aToB = next.aToB;
-      link.bToA = next.bToA;
-      jj.topology = serializeTopology(this.topology);
+    await this.change(linkSpec, async (j, link) => {
+      const dir = parseDirection(opts.direction, link.a.node, link.b.node);
+      const apply = (cur: Impairment, applies: boolean): Impairment => (!applies ? cur : opts.clear ? {} : { ...cur, ...parsed });
+      const next = { aToB: apply(link.aToB, dir !== 'b->a'), bToA: apply(link.bToA, dir !== 'a->b') };
+      const needs = [...new Set([...impairmentNeeds(next.aToB), ...impairmentNeeds(next.bToA)])];
+      if (needs.length) {
+        // The kernel does not change under a running lab: probe once and keep the answer in the journal (a probe is
+        // a few processes, which costs seconds inside user-mode Linux).
+        j.qdiscs ??= (await probeKernel(this.runner)).qdiscs;
+        checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: JSON.stringify(change) })), { netns: true, veth: true, bridge: true, qdiscs: j.qdiscs });
+      }
+      const before = { aToB: link.aToB, bToA: link.bToA };
+      // After a change that failed and could not be rolled back (or died half-way), the link's state is unknown:
+      // rebuild it from a clean root. So does --clear, which must leave the link clean whatever the journal says.
+      const last = j.changes.filter((c) => c.link === linkKey(link)).at(-1);
+      const reset = !!opts.clear || last?.state === 'failed' || last?.state === 'intent';
+      return {
+        what: `impair ${linkSpec} ${opts.clear ? 'clear' : JSON.stringify(change)} (${dir})`,
+        ops: compileImpairChange(this.t, link, next, { reset }),
+        // Whatever part was applied, the state before is rebuilt from a clean root.
+        undo: () => compileImpairChange(this.t, link, before, { reset: true }),
+        commit: () => {
+          this.requireOpen();
+          link.aToB = next.aToB;
+          link.bToA = next.bToA;
+        },
+      };
     });
   }
 
@@ -284,10 +300,24 @@ export class Lab {
     requireLinkSpec(linkSpec, 'link');
     if (state !== 'up' && state !== 'down' && state !== 'blackhole')
       throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up', 'down' or 'blackhole', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
-    const j = this.requireJournal();
-    const link = findLink(this.topology, linkSpec);
-    await applyChange(j, `link ${linkSpec} ${state}`, compileLinkState(this.topology, link, state), { runner: this.runner, store: this.store }, () => this.requireOpen());
-    if (state === 'up') await this.waitOperUp([link.a, link.b]);
+    let changed: ResolvedLink | undefined;
+    await this.change(linkSpec, (_j, link) => {
+      changed = link;
+      return {
+        what: `link ${linkSpec} ${state}`,
+        ops: compileLinkState(this.t, link, state),
+        // Taking it down (or blackholing it) is undone by bringing it up, which also restores its routes and removes
+        // the drop rules. Bringing it up is undone link by link.
+        undo: (applied) =>
+          state !== 'up'
+            ? applied.length
+              ? compileLinkState(this.t, link, 'up')
+              : []
+            : applied.flatMap((op) => (op.undo && typeof op.undo === 'object' ? [op.undo] : [])).reverse(),
+        commit: () => this.requireOpen(),
+      };
+    });
+    if (state === 'up' && changed) await this.waitOperUp([changed.a, changed.b]);
   }
 
   /**
@@ -336,10 +366,39 @@ export class Lab {
     if (this.closed) throw new NslabError('E_LAB_DOWN', `lab '${this.name}' was taken down while this change ran`, { exitCode: 2, hint: 'a test body that outlived its withLab (timeout or abort) ends here' });
   }
 
-  private requireJournal(): Journal {
+  /**
+   * A runtime change of one link, as one read-modify-write of the journal under the lab's lock: another change (or
+   * `down`) waits, and this one starts from the journal as it is now, with every earlier change in it.
+   */
+  private async change(
+    linkSpec: string,
+    compile: (j: Journal, link: ResolvedLink) => Promise<ChangeOps> | ChangeOps,
+  ): Promise<void> {
+    await withLabLock(this.store, this.name, async () => {
+      const j = this.requireUp();
+      this.t = deserializeTopology(j.topology);
+      const link = findLink(this.t, linkSpec);
+      const c = await compile(j, link);
+      this.requireOpen();
+      await applyChange(j, { what: c.what, link: linkKey(link), ops: c.ops, undo: c.undo }, { runner: this.runner, store: this.store }, (jj) => {
+        c.commit();
+        jj.topology = serializeTopology(this.t);
+      });
+    });
+  }
+
+  /** The journal, read now, of a lab that is up (every way into a lab goes through here; see labNotUp). */
+  private requireUp(): Journal {
     const j = this.store.read(this.name);
-    if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1 });
+    if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1, hint: `'nslab ls' lists the labs on this machine` });
+    const notUp = labNotUp(j);
+    if (notUp) throw notUp;
     return j;
+  }
+
+  /** Refuse a lab that is going down (or not up yet): for callers that enter a node by other means (the CLI's shell). */
+  assertUp(): void {
+    this.requireUp();
   }
 
   async down(): Promise<TeardownReport> {
@@ -363,6 +422,15 @@ function requireLinkSpec(v: unknown, what: string): void {
   if (typeof v !== 'string' || v === '')
     throw new NslabError('E_BAD_ARGUMENT', `${what}: the link must be a string, nodeA-nodeB or node:ifname, not ${describeValue(v)}`, { exitCode: 1, hint: "e.g. 'h1-h2' or 'h1:eth0'" });
 }
+
+interface ChangeOps {
+  what: string;
+  ops: Operation[];
+  undo: (applied: Operation[]) => Operation[];
+  commit: () => void;
+}
+
+const linkKey = (l: ResolvedLink) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`;
 
 function parseDirection(d: string | undefined, a: string, b: string): Direction {
   if (!d || d === 'both') return 'both';

@@ -63,6 +63,7 @@ export async function up(argv: Argv): Promise<number> {
   const started = performance.now();
   try {
     const lab = await Lab.up(t, { onProgress: progress, signal: sig.signal });
+    sig.done(); // built: a signal from here on has nothing to roll back
     progress.end();
     const ms = Math.round(performance.now() - started);
     if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms }));
@@ -113,6 +114,7 @@ export async function exec(argv: Argv): Promise<number> {
   if (!cmd.length) throw new NslabError('E_USAGE', 'no command given', { exitCode: 1, hint: 'nslab exec LAB NODE -- ping -c1 h2' });
   requireRoot();
   const lab = Lab.open(argv.lab as string);
+  lab.assertUp();
   const [file, ...args] = lab.entryArgv(argv.node as string, cmd);
   const env = lab.topology.nodes.find((n) => n.name === argv.node)!.env;
   return passThrough(file, args, env);
@@ -121,6 +123,7 @@ export async function exec(argv: Argv): Promise<number> {
 export async function shell(argv: Argv): Promise<number> {
   requireRoot();
   const lab = Lab.open(argv.lab as string);
+  lab.assertUp();
   const node = argv.node as string;
   const [file, ...enter] = lab.entryArgv(node, []);
   const env = lab.topology.nodes.find((n) => n.name === node)!.env;

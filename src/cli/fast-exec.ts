@@ -5,6 +5,7 @@
 
 import { NslabError } from '../model/errors.js';
 import { nodeBinds, nodeEntryArgv } from '../model/plan.js';
+import { labNotUp } from '../model/journal.js';
 import type { ResolvedNode } from '../model/topology.js';
 import { StateStore } from '../sys/state.js';
 import { passThrough } from './passthrough.js';
@@ -28,6 +29,10 @@ export async function fastExec(p: { lab: string; node: string; cmd: string[] }):
   const store = new StateStore();
   const j = store.read(p.lab);
   if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${p.lab}' is running`, { exitCode: 1, hint: `'nslab ls' lists the labs on this machine` });
+  // A lab going down is not entered (down empties its namespaces once more after deleting them, for an exec that
+  // read the journal just before down marked it).
+  const notUp = labNotUp(j);
+  if (notUp) throw notUp;
   const nodes = ((j.topology as { nodes?: JournalNode[] }).nodes ?? []);
   const node = nodes.find((n) => n.name === p.node);
   if (!node) throw new NslabError('E_UNKNOWN_NODE', `lab '${p.lab}' has no node '${p.node}'`, { exitCode: 1, hint: `nodes: ${nodes.map((n) => n.name).slice(0, 20).join(', ')}` });

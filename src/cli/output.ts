@@ -35,22 +35,46 @@ export function progressReporter(): ((phase: string, done: number, total: number
   return fn;
 }
 
-/** SIGINT/SIGTERM abort the work once (the caller rolls back); a second signal is ignored while teardown runs. */
-export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
+/**
+ * The signals that end a command early: Ctrl-C, kill, and SIGHUP (the terminal was closed; without a handler Node
+ * dies at once and leaves a half-built lab and its processes behind).
+ */
+export const ABORT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Each of ABORT_SIGNALS aborts the work once (the caller rolls back); a second signal is ignored while teardown
+ * runs. `done()` says the work has finished: a signal after it has nothing left to roll back, so it is only swallowed
+ * until dispose() (it used to print "rolling back" after `up` had returned, and leave the lab up).
+ */
+export function abortOnSignals(): { signal: AbortSignal; done(): void; dispose(): void } {
   const ac = new AbortController();
+  let finished = false;
   const handler = (sig: NodeJS.Signals) => {
-    if (!ac.signal.aborted) {
-      process.stderr.write(`\nnslab: ${sig} received, rolling back…\n`);
+    if (sig === 'SIGHUP') {
+      // The terminal is gone: writing to it fails (EIO), and an unhandled stream error would end the process in
+      // the middle of the rollback.
+      const ignore = () => undefined;
+      process.stdout.on('error', ignore);
+      process.stderr.on('error', ignore);
+    }
+    if (!ac.signal.aborted && !finished) {
+      // After SIGHUP the terminal is gone and this write may fail (EIO): the rollback must not depend on it.
+      try {
+        process.stderr.write(`\nnslab: ${sig} received, rolling back…\n`);
+      } catch {
+        /* no terminal */
+      }
       ac.abort(new Error(sig));
     }
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const s of ABORT_SIGNALS) process.on(s, handler);
   return {
     signal: ac.signal,
+    done() {
+      finished = true;
+    },
     dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const s of ABORT_SIGNALS) process.off(s, handler);
     },
   };
 }

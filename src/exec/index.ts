@@ -4,5 +4,5 @@ export { applyPlan, type ApplyDeps, type Progress } from './apply.js';
 export { runBatches, type BatchJob, type BatchOutcome } from './batch.js';
 export { destroyLab, type TeardownReport } from './teardown.js';
 export { newJournal } from './journal.js';
-export { applyChange } from './change.js';
+export { applyChange, type ChangeSpec } from './change.js';
 export { readLinkStates, parseLinkStates, type KernelLink, type KernelLinkStates } from './linkstate.js';

@@ -7,7 +7,7 @@
 
 import { isLabNetnsName, netnsName, netnsTag, NslabError, type Journal } from '../model/index.js';
 import { stopServices } from './services.js';
-import { killAll, listNetns, netnsInode, pidsByNetnsInode, pidsTagged, waitExited, type Runner, type StateStore } from '../sys/index.js';
+import { killAll, listNetns, netnsInode, pidsByNetnsInode, pidsHoldingNetns, pidsTagged, pinNetns, waitExited, withLabLock, type Runner, type StateStore } from '../sys/index.js';
 import { readNetnsTags } from './batch.js';
 import { ownerEnvValue } from './journal.js';
 import type { NetnsProof } from './relay.js';
@@ -23,20 +23,36 @@ export interface HostView {
   waitExited?(pids: number[], timeoutMs: number): Promise<void>;
   /** Each existing namespace's proof (inode, loopback alias); default: read through the runner (readNetnsTags). */
   readTags?(names: string[]): Promise<Map<string, NetnsProof>>;
+  /** Processes holding a descriptor of one of the namespaces (they can still enter it after its name is gone). */
+  pidsHoldingNetns?(inodes: Set<number>): number[];
+  /** Keep the namespaces alive (and their inodes ours) until release(). */
+  pinNetns?(names: string[]): { inodes: Set<number>; release(): void };
 }
 
-export const realHost: HostView = { listNetns, netnsInode, pidsByNetnsInode, killAll, pidsTagged, waitExited };
+export const realHost: HostView = { listNetns, netnsInode, pidsByNetnsInode, killAll, pidsTagged, waitExited, pidsHoldingNetns, pinNetns };
+
+/** How long a look that found nobody waits before the look that confirms it (see stopProcesses' `quiet`). */
+const QUIET_GAP_MS = 20;
 
 /**
  * SIGKILL the lab's tagged processes and every process in `inodes`, again and again until none is left: a process
  * may fork (or enter a namespace) between one look and the kill, and a namespace lives on, out of sight, as long as
  * one process is inside it. Each round waits for the killed to be gone, so nothing acts after we move on.
  */
-async function stopProcesses(host: HostView, owner: string | undefined, inodes: Set<number>): Promise<number> {
+async function stopProcesses(host: HostView, owner: string | undefined, inodes: Set<number>, opts: { holders?: boolean; quiet?: number } = {}): Promise<number> {
   let killed = 0;
+  let quiet = 0;
   for (let round = 0; round < 50; round++) {
-    const pids = [...new Set([...((owner && host.pidsTagged?.(owner)) || []), ...[...host.pidsByNetnsInode(inodes).values()].flat()])].filter((p) => p !== process.pid);
-    if (!pids.length) break;
+    const holders = opts.holders && inodes.size ? (host.pidsHoldingNetns?.(inodes) ?? []) : [];
+    const pids = [...new Set([...((owner && host.pidsTagged?.(owner)) || []), ...[...host.pidsByNetnsInode(inodes).values()].flat(), ...holders])].filter((p) => p !== process.pid);
+    if (!pids.length) {
+      // `quiet` looks in a row that find nobody, a little apart: a process caught inside open(2) of the name when it
+      // was deleted gets its descriptor a moment later.
+      if (++quiet >= (opts.quiet ?? 1)) break;
+      await new Promise((r) => setTimeout(r, QUIET_GAP_MS));
+      continue;
+    }
+    quiet = 0;
     killed += host.killAll(pids);
     await host.waitExited?.(pids, 2_000);
   }
@@ -105,12 +121,16 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
   const host = deps.host ?? realHost;
   const report: TeardownReport = { lab: j.lab, namespacesDeleted: [], namespacesSkipped: [], notOurs: [], processesKilled: 0, errors: [] };
   const owner = ownerEnvValue(j);
+  // Mark the lab as going down, under its lock (an impair in flight finishes first, and none starts after): from
+  // here every way in (exec, shell, lab.exec, impair, link) refuses it, see labNotUp.
   j.status = 'tearing-down';
-  try {
-    deps.store.write(j);
-  } catch {
-    /* the state directory may already be gone; teardown goes on */
-  }
+  await withLabLock(deps.store, j.lab, () => {
+    try {
+      deps.store.write(j);
+    } catch {
+      /* the state directory may already be gone; teardown goes on */
+    }
+  });
   // Daemons first, gently and all at once (they are tagged, so the sweep below would SIGKILL them straight away).
   if (j.processes?.some((p) => p.service)) report.processesKilled += await stopServices(j);
   // A dead builder's children may still be at work in the host's namespace (creating namespaces after we list
@@ -123,22 +143,34 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
   // Processes first: a namespace lives on while a process is inside it.
   const inodes = new Set(owned.map((n) => host.netnsInode(n)).filter((i): i is number => i !== undefined));
   report.processesKilled += await stopProcesses(host, owner, inodes);
-  if (owned.length) {
-    // -force: keep going past a failing line so one stuck namespace does not strand the rest.
-    const r = await deps.runner.run('ip', ['-force', '-batch', '-'], {
-      input: owned.map((n) => `netns del ${n}`).join('\n') + '\n',
-      timeoutMs: deps.timeoutMs ?? 60_000,
-    });
-    const failed = new Set<string>();
-    for (const line of r.stderr.split('\n')) {
-      const m = /"\/run\/netns\/([^"]+)"/.exec(line);
-      if (!m) continue;
-      if (/No such file or directory/.test(line)) continue; // already gone: fine
-      failed.add(m[1]);
-      report.errors.push(line.trim());
+  // Held open until the end, so that the inodes stay ours while we look for them after the names are gone.
+  const pinned = host.pinNetns?.(owned);
+  try {
+    if (owned.length) {
+      // -force: keep going past a failing line so one stuck namespace does not strand the rest.
+      const r = await deps.runner.run('ip', ['-force', '-batch', '-'], {
+        input: owned.map((n) => `netns del ${n}`).join('\n') + '\n',
+        timeoutMs: deps.timeoutMs ?? 60_000,
+      });
+      const failed = new Set<string>();
+      for (const line of r.stderr.split('\n')) {
+        const m = /"\/run\/netns\/([^"]+)"/.exec(line);
+        if (!m) continue;
+        if (/No such file or directory/.test(line)) continue; // already gone: fine
+        failed.add(m[1]);
+        report.errors.push(line.trim());
+      }
+      if (r.exitCode !== 0 && failed.size === 0 && r.stderr.trim() && !/No such file/.test(r.stderr)) report.errors.push(r.stderr.trim());
+      report.namespacesDeleted = owned.filter((n) => !failed.has(n));
+      // Deleting a name does not close the ways in that are already open: an `nslab exec` that read the journal
+      // before the lab was marked, and opened the namespace before it was deleted, enters it now and would live on
+      // in an unnamed namespace that no tool lists. Empty the namespaces once more, by inode, descriptors included,
+      // until two looks in a row find nobody.
+      const all = new Set([...inodes, ...(pinned?.inodes ?? [])]);
+      report.processesKilled += await stopProcesses(host, owner, all, { holders: true, quiet: 2 });
     }
-    if (r.exitCode !== 0 && failed.size === 0 && r.stderr.trim() && !/No such file/.test(r.stderr)) report.errors.push(r.stderr.trim());
-    report.namespacesDeleted = owned.filter((n) => !failed.has(n));
+  } finally {
+    pinned?.release();
   }
   if (report.errors.length === 0) deps.store.remove(j.lab);
   else {

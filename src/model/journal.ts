@@ -1,6 +1,8 @@
 // The journal is the lab's state on disk: written before each stage acts, so that `down` and `clean`
 // can undo exactly what was done even when the process that built the lab died half-way.
 
+import { NslabError } from './errors.js';
+
 export type LabStatus = 'building' | 'up' | 'tearing-down' | 'failed';
 
 export interface JournalNetns {
@@ -32,6 +34,14 @@ export interface JournalChange {
   at: string;
   what: string;
   ops: string[];
+  /**
+   * `intent` before the kernel is touched, `done` after; `rolled-back` when it failed and was undone; `failed` when
+   * the undo failed too (the link's state is then unknown, and the next change of it starts from a clean root).
+   * Absent in journals written before changes were rolled back.
+   */
+  state?: 'intent' | 'done' | 'rolled-back' | 'failed';
+  /** The link it changed (`node:if-node:if`), so a later change knows that link's state is unknown. */
+  link?: string;
 }
 
 export interface Journal {
@@ -58,4 +68,22 @@ export interface Journal {
   qdiscs?: Record<string, boolean>;
   /** The resolved topology, serialised (bigints as strings), for summaries and runtime changes. */
   topology: unknown;
+}
+
+/**
+ * Every way into a lab (exec, shell, lab.exec, impair, link) refuses a lab that is not up: once `down` has marked it
+ * `tearing-down`, nothing new may enter the namespaces it is about to empty and delete.
+ */
+export function labNotUp(j: Pick<Journal, 'lab' | 'status'>): NslabError | undefined {
+  if (j.status === 'up') return undefined;
+  const why =
+    j.status === 'tearing-down'
+      ? `lab '${j.lab}' is going down`
+      : j.status === 'building'
+        ? `lab '${j.lab}' is still being built`
+        : `lab '${j.lab}' is ${j.status} (a teardown of it failed)`;
+  return new NslabError('E_LAB_NOT_UP', `${why}: it cannot be entered or changed`, {
+    exitCode: 2,
+    hint: j.status === 'building' ? `wait for 'nslab up' to finish ('nslab ls' shows it)` : `'nslab ls' shows its state; 'nslab clean' removes what is left of it`,
+  });
 }

@@ -16,18 +16,37 @@ function targets(t: ResolvedTopology, l: ResolvedLink): { a: ShapeTarget; b: Sha
   };
 }
 
+/** The GSO limit of both ends of a link: the smaller of its two directions' (as a build sets it, see shapingOps). */
+export function linkGsoSegs(mtu: number | undefined, aToB: Impairment, bToA: Impairment): number {
+  return Math.min(gsoSegsFor(aToB, mtu), gsoSegsFor(bToA, mtu));
+}
+
+/**
+ * Back to the kernel's default root (noqueue on a veth) whatever is there now: `qdisc del root` fails when there is
+ * no root qdisc to delete, so one is put there first (replacing whatever there was, even an htb root without its
+ * class, which a failed change can leave), and then deleted. Both lines succeed in every state.
+ */
+function resetRootOps(target: ShapeTarget): Operation[] {
+  const op = (kind: Operation['kind'], args: string[]): Operation => ({ kind, tool: 'tc', netns: target.netns, args, subject: target.subject, undo: null });
+  return [op('qdisc.replace', ['qdisc', 'replace', 'dev', target.ifname, 'root', 'pfifo']), op('qdisc.del', ['qdisc', 'del', 'dev', target.ifname, 'root'])];
+}
+
 /**
  * Operations that take a link from its current impairments to `next` (per direction). Directions whose
  * impairment does not change get no operation, so a change touches only what was asked.
+ * `reset`: do not trust the current state (a failed change, `--clear`, a rollback): both ends are reset to the
+ * kernel default and rebuilt to `next` from nothing, the GSO limit included. This is also the undo of any change:
+ * the link's state before it, rebuilt.
  */
-export function compileImpairChange(t: ResolvedTopology, l: ResolvedLink, next: { aToB: Impairment; bToA: Impairment }): Operation[] {
+export function compileImpairChange(t: ResolvedTopology, l: ResolvedLink, next: { aToB: Impairment; bToA: Impairment }, opts: { reset?: boolean } = {}): Operation[] {
   const { a, b } = targets(t, l);
   const ops: Operation[] = [];
+  // The GSO limit follows the impairment (see gsoSegsFor), set before the qdiscs change.
+  const segs = linkGsoSegs(l.mtu, next.aToB, next.bToA);
+  if (opts.reset || segs !== linkGsoSegs(l.mtu, l.aToB, l.bToA)) ops.push(...offloadOps(a, segs), ...offloadOps(b, segs));
   for (const [target, cur, nxt] of [[a, l.aToB, next.aToB], [b, l.bToA, next.bToA]] as const) {
-    if (JSON.stringify(cur) === JSON.stringify(nxt)) continue;
-    // The GSO limit follows the impairment (see gsoSegsFor), set before the qdisc changes.
-    if (gsoSegsFor(cur, l.mtu) !== gsoSegsFor(nxt, l.mtu)) ops.push(...offloadOps(target, gsoSegsFor(nxt, l.mtu)));
-    ops.push(...directionOps(target, nxt, cur));
+    if (opts.reset) ops.push(...resetRootOps(target), ...directionOps(target, nxt));
+    else if (JSON.stringify(cur) !== JSON.stringify(nxt)) ops.push(...directionOps(target, nxt, cur));
   }
   return ops;
 }

@@ -5,3 +5,4 @@ export * from './state.js';
 export * from './netns.js';
 export * from './probe.js';
 export * from './files.js';
+export * from './lock.js';

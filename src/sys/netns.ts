@@ -2,7 +2,7 @@
 // never mistaken for ours), and the processes living in them (found through /proc/<pid>/ns/net, children and
 // grandchildren included, without spawning anything).
 
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 
 export const NETNS_DIR = '/run/netns';
 
@@ -150,4 +150,55 @@ export function killAll(pids: number[]): number {
 
 export function netnsDirExists(): boolean {
   return existsSync(NETNS_DIR);
+}
+
+/**
+ * Processes holding a descriptor of one of these namespaces (readlink of /proc/PID/fd/N is `net:[INODE]`): such a
+ * process can still enter the namespace with setns(2) after its name is deleted (`ip netns exec` opens the name,
+ * then enters). Reads every process's descriptors, so it is for teardown only.
+ */
+export function pidsHoldingNetns(inodes: Set<number>): number[] {
+  const wanted = new Set([...inodes].map((i) => `net:[${i}]`));
+  const out: number[] = [];
+  for (const e of procPids()) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${e}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link = '';
+      try {
+        link = readlinkSync(`/proc/${e}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (wanted.has(link)) {
+        out.push(Number(e));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Open these namespaces and keep them open until release(): while we hold them, none of them can be freed, so its
+ * inode cannot be handed to a new namespace (the kernel reuses them at once), and a look-up by inode after the
+ * names are deleted finds only processes in OUR namespaces, never in someone's new one.
+ */
+export function pinNetns(names: string[]): { inodes: Set<number>; release(): void } {
+  const fds: number[] = [];
+  const inodes = new Set<number>();
+  for (const n of names) {
+    try {
+      const fd = openSync(`${NETNS_DIR}/${n}`, constants.O_RDONLY | constants.O_NOFOLLOW);
+      fds.push(fd);
+      inodes.add(fstatSync(fd).ino);
+    } catch {
+      /* gone already, or out of descriptors: that one is looked up by its name's inode only */
+    }
+  }
+  return { inodes, release: () => fds.splice(0).forEach((fd) => closeSync(fd)) };
 }

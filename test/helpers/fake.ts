@@ -21,12 +21,59 @@ export class FakeKernel implements Runner {
   /** false: a machine without perl (spawning it fails as execa reports ENOENT). */
   hasPerl = true;
 
+  /** More operations to fail (a change and its rollback both failing). */
+  failAtOps: number[] = [];
+  /** Shaping per `netns dev`: root qdisc, htb class 1:1, leaf under it, gso_max_segs — as tc would show them. */
+  shaping = new Map<string, { root?: string; cls?: string; leaf?: string; gso?: string }>();
+
   constructor(public failAtOp?: number) {}
+
+  /** What `tc qdisc show`, `tc class show` and gso_max_segs would say, for comparing before and after. */
+  shapingState(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of [...this.shaping].sort()) {
+      const text = [v.root && `root ${v.root}`, v.cls && `class ${v.cls}`, v.leaf && `leaf ${v.leaf}`, v.gso && v.gso !== '65535' && `gso ${v.gso}`].filter(Boolean).join(' | ');
+      if (text) out[k] = text;
+    }
+    return out;
+  }
+
+  /** The tc and gso lines the executor emits, applied to `shaping`; an error text like the kernel's when refused. */
+  private shape(netns: string | null, line: string): string | undefined {
+    const m = /^(?:(qdisc|class) (replace|del) dev (\S+) (.*)|link set dev (\S+) gso_max_segs (\d+))$/.exec(line);
+    if (!m) return undefined;
+    const key = `${netns ?? 'host'} ${m[3] ?? m[5]}`;
+    const st = this.shaping.get(key) ?? {};
+    this.shaping.set(key, st);
+    if (m[5]) {
+      st.gso = m[6];
+      return undefined;
+    }
+    const [, what, verb, , rest] = m;
+    if (what === 'qdisc' && rest.startsWith('root')) {
+      if (verb === 'del') {
+        if (!st.root) return 'Error: Cannot delete qdisc with handle of zero.';
+        delete st.root;
+      } else st.root = rest.slice(5);
+      delete st.cls;
+      delete st.leaf;
+      return undefined;
+    }
+    if (what === 'class') {
+      if (!st.root?.startsWith('handle 1: htb')) return 'Error: Specified class not found.';
+      st.cls = rest;
+      return undefined;
+    }
+    if (!st.cls) return 'Error: Failed to find specified qdisc.';
+    if (verb === 'del') delete st.leaf;
+    else st.leaf = rest;
+    return undefined;
+  }
 
   /** Apply one batch line; returns an error text when it fails. */
   private line(netns: string | null, line: string, force: boolean): string | undefined {
     const n = this.opsExecuted + 1;
-    if (this.failAtOp === n && !force) {
+    if ((this.failAtOp === n || this.failAtOps.includes(n)) && !force) {
       this.opsExecuted++;
       return 'RTNETLINK answers: File exists';
     }
@@ -53,6 +100,8 @@ export class FakeKernel implements Runner {
         this.aliases.delete(m[2]);
       }
     }
+    const refused = this.shape(netns, line);
+    if (refused) return refused;
     this.log.push(`${netns ?? 'host'}: ${line}`);
     return undefined;
   }
