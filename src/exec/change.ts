@@ -14,7 +14,7 @@ export async function applyChange(
   commit: (j: Journal) => void,
 ): Promise<void> {
   if (journal.status !== 'up')
-    throw new NslabError('E_LAB_NOT_UP', `lab '${journal.lab}' is ${journal.status}, not up`, { exitCode: 2, hint: `check it with 'nslab ls'` });
+    throw new NslabError('E_LAB_NOT_UP', `lab '${journal.lab}' is ${journal.status}, not up`, { hint: `check it with 'nslab ls'` });
   const change = { at: new Date().toISOString(), what, ops: ops.map(renderOperation) };
   journal.changes.push(change);
   deps.store.write(journal);
@@ -22,7 +22,6 @@ export async function applyChange(
     const r = await runBatches(deps.runner, groupJobs(ops), availableParallelism(), deps.timeoutMs ?? 30_000);
     if (r.failure)
       throw new NslabError('E_KERNEL_OP', `${what}: ${r.failure.op.kind} failed for ${r.failure.op.subject}: ${r.failure.stderr.split('\n')[0]}`, {
-        exitCode: 2,
         hint: 'the lab is otherwise unchanged; nslab doctor checks which qdiscs this kernel has',
         details: { command: r.failure.command, stderr: r.failure.stderr },
       });

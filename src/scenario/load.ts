@@ -43,7 +43,8 @@ function defaultName(s: StepSpec): string {
     case 'ping':
       return `ping ${s.from} → ${s.to}`;
     case 'iperf3':
-      return `iperf3 ${s.client} → ${s.server} (${s.protocol} ${s.durationS}s)`;
+      // The arrow follows the data: with reverse (iperf3 -R) the server sends and the client receives.
+      return s.reverse ? `iperf3 ${s.server} → ${s.client} (${s.protocol} ${s.durationS}s, reverse: server sends)` : `iperf3 ${s.client} → ${s.server} (${s.protocol} ${s.durationS}s)`;
     case 'exec':
       return `exec ${s.node}: ${cmdText(s.cmd)}`.slice(0, 80);
     case 'reach':
@@ -75,7 +76,7 @@ export function loadScenarioText(text: string, file: string): Scenario {
   const doc = parseYamlDocument(text, file);
   const locate = doc.locate;
   const problems: Problem[] = validateAgainstSchema('scenario', doc.value, locate);
-  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
+  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems });
   const raw = doc.value as { name?: string; topology: string | object; timeout?: string; steps: RawStep[] };
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
     problems.push({ code, message, path: formatDocPath(path), location: locate(path), hint });
@@ -206,7 +207,7 @@ export function loadScenarioText(text: string, file: string): Scenario {
   };
   const steps = raw.steps.map((s, i) => convert(s, ['steps', i], String(i + 1), false));
   const timeoutMs = raw.timeout ? (parseDurationMs(raw.timeout) ?? DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
-  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
+  if (problems.length) throw new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems });
   return { name: raw.name ?? basename(file).replace(/\.ya?ml$/, ''), file, topology, timeoutMs, steps };
 }
 
@@ -216,7 +217,6 @@ export function loadScenario(file: string): Scenario {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new NslabError('E_READ', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
-      exitCode: 1,
       hint: 'scenarios/ holds the shipped examples',
     });
   }
