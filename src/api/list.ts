@@ -6,6 +6,8 @@ import { NslabError } from '../model/errors.js';
 import type { Journal } from '../model/journal.js';
 import { isAlive } from '../sys/netns.js';
 import { StateStore } from '../sys/state.js';
+// A type only (erased from the JavaScript): lab.ts and what it loads stay out of `nslab ls`.
+import type { LabDeps } from './lab.js';
 
 export interface LabInfo {
   name: string;
@@ -19,7 +21,7 @@ export interface LabInfo {
   lifetime: Journal['lifetime'] | 'unknown';
 }
 
-export function listLabs(deps: { store?: StateStore } = {}): LabInfo[] {
+export function listLabs(deps: LabDeps = {}): LabInfo[] {
   const store = deps.store ?? new StateStore();
   return store.list().map((name) => {
     let j: Journal | undefined;
