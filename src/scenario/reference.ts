@@ -80,7 +80,8 @@ export function stepsReference(root: Schema): string {
     if (metrics) {
       const expect = root.definitions!.metricExpect.properties!;
       out.push('', `Metrics for \`expect\`:`, '', '| metric | unit | meaning |', '|---|---|---|');
-      for (const m of metrics) out.push(`| \`${m}\` | ${METRIC_UNITS[m] ? UNIT_WORDS[METRIC_UNITS[m]] : expect[m]?.type === 'boolean' ? 'true or false' : expect[m]?.type === 'string' ? 'regular expression' : 'count'} | ${describe(expect[m] ?? {})} |`);
+      const unit = (m: string) => (METRIC_UNITS[m] ? UNIT_WORDS[METRIC_UNITS[m]] : !expect[m] || expect[m].$ref === '#/definitions/expectValue' ? 'count' : value(expect[m]));
+      for (const m of metrics) out.push(`| \`${m}\` | ${unit(m)} | ${describe(expect[m] ?? {})} |`);
     }
   }
   return out.join('\n') + '\n';
