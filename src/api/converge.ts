@@ -70,6 +70,6 @@ export async function waitConverged(lab: Lab, opts: ConvergeOptions = {}): Promi
     if (performance.now() - t0 >= timeoutMs) break;
     if (unreachable.length) await sleep(Math.min(200, timeoutMs - (performance.now() - t0)), opts.signal);
   }
-  if (opts.signal?.aborted) throw new NslabError('E_INTERRUPTED', 'interrupted while waiting for convergence', { exitCode: 2 });
+  if (opts.signal?.aborted) throw new NslabError('E_INTERRUPTED', 'interrupted while waiting for convergence');
   return { converged: false, timeMs: performance.now() - t0, rounds, unreachable };
 }

@@ -63,7 +63,6 @@ function abortReason(signal: AbortSignal): NslabError {
   if (r instanceof NslabError) return r;
   const why = r instanceof Error ? `${r.name}: ${r.message}` : r === undefined ? 'no reason given' : String(r);
   return new NslabError('E_ABORTED', `the test runner aborted the lab (${why})`, {
-    exitCode: 2,
     cause: r,
     hint: 'the lab was torn down; a test timeout is the usual cause: raise the test timeout or shorten the body',
   });
@@ -77,21 +76,21 @@ function abortReason(signal: AbortSignal): NslabError {
  */
 export async function withLab<T>(topology: TopologySource, body: (lab: Lab) => Promise<T> | T, options: WithLabOptions = {}): Promise<T> {
   if (typeof body !== 'function')
-    throw new NslabError('E_BAD_ARGUMENT', `withLab: the body must be a function (lab) => …, not ${describeValue(body)}`, { exitCode: 1, hint: "withLab('topologies/two-hosts.yaml', async (lab) => { … })" });
+    throw new NslabError('E_BAD_ARGUMENT', `withLab: the body must be a function (lab) => …, not ${describeValue(body)}`, { hint: "withLab('topologies/two-hosts.yaml', async (lab) => { … })" });
   if (options === null || typeof options !== 'object')
-    throw new NslabError('E_BAD_ARGUMENT', `withLab: options must be an object, not ${describeValue(options)}`, { exitCode: 1, hint: '{ name, signal, timeoutMs }' });
+    throw new NslabError('E_BAD_ARGUMENT', `withLab: options must be an object, not ${describeValue(options)}`, { hint: '{ name, signal, timeoutMs }' });
   const { signal, timeoutMs, handleSignals = true, ...upOptions } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw new NslabError('E_BAD_ARGUMENT', `withLab: signal must be an AbortSignal, not ${describeValue(signal)}`, { exitCode: 1, hint: "node:test: { signal: t.signal }; vitest: { signal: context.signal }" });
+    throw new NslabError('E_BAD_ARGUMENT', `withLab: signal must be an AbortSignal, not ${describeValue(signal)}`, { hint: "node:test: { signal: t.signal }; vitest: { signal: context.signal }" });
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0))
-    throw new NslabError('E_BAD_ARGUMENT', `withLab: timeoutMs must be a positive number, not ${describeValue(timeoutMs)}`, { exitCode: 1, hint: '{ timeoutMs: 60_000 }' });
+    throw new NslabError('E_BAD_ARGUMENT', `withLab: timeoutMs must be a positive number, not ${describeValue(timeoutMs)}`, { hint: '{ timeoutMs: 60_000 }' });
   // Resolve first: a topology mistake is reported before anything (root included) is needed.
   const resolved = resolveTopologySource(topology, { name: upOptions.name });
 
   const ac = new AbortController();
   const onRunnerAbort = () => ac.abort(abortReason(signal!));
-  const onProcessSignal = (sig: Sig) => ac.abort(new NslabError('E_INTERRUPTED', `${sig} received: lab '${resolved.name}' was torn down`, { exitCode: 2 }));
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => ac.abort(new NslabError('E_TIMEOUT', `the test body did not finish within ${timeoutMs} ms: lab '${resolved.name}' was torn down`, { exitCode: 2, hint: 'raise timeoutMs, or shorten the body' })), timeoutMs);
+  const onProcessSignal = (sig: Sig) => ac.abort(new NslabError('E_INTERRUPTED', `${sig} received: lab '${resolved.name}' was torn down`));
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => ac.abort(new NslabError('E_TIMEOUT', `the test body did not finish within ${timeoutMs} ms: lab '${resolved.name}' was torn down`, { hint: 'raise timeoutMs, or shorten the body' })), timeoutMs);
   if (signal?.aborted) onRunnerAbort();
   else signal?.addEventListener('abort', onRunnerAbort, { once: true });
   if (handleSignals) register(onProcessSignal);
@@ -135,7 +134,6 @@ export async function withLab<T>(topology: TopologySource, body: (lab: Lab) => P
         const err = e instanceof NslabError ? e : new NslabError('E_TEARDOWN', String(e), { cause: e });
         if (outcome.ok) throw err;
         throw new NslabError('E_TEARDOWN', `lab '${resolved.name}' was not torn down entirely after the test body failed: ${err.message}`, {
-          exitCode: 2,
           cause: outcome.error,
           hint: err.hint ?? `remove what is left with: NSLAB_STATE_DIR=${process.env.NSLAB_STATE_DIR ?? '/run/nslab'} nslab down ${resolved.name}`,
           details: { teardown: err, bodyError: outcome.error },

@@ -1,6 +1,7 @@
 // api/: the library facade — composes topology, plan and exec into Lab.up / lab.exec / lab.down and friends;
 // it holds no kernel logic of its own (that stays in exec/) and never reads argv or exits.
-export { Lab, cleanLabs, listLabs, requireRoot, type UpOptions, type LabInfo, type LabDeps } from './lab.js';
+export { Lab, cleanLabs, requireRoot, UML_COMMAND, type UpOptions, type LabDeps } from './lab.js';
+export { listLabs, type LabInfo } from './list.js';
 export { summarizeTopology } from './summary.js';
 export { showLab } from './show.js';
 export type { ShowReport, ShowNode, ShowInterface, ShowLink, ShowProcess, LinkState } from '../report/show.js';

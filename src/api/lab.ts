@@ -4,7 +4,7 @@
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labNotUp, NslabError, nodeBinds, nodeEntryArgv, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Operation, type Plan, type RawImpairment, type ResolvedLink, type ResolvedTopology } from '../model/index.js';
-import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
+import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, impairmentSummary, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
 import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
 import { readNetnsTags } from '../exec/batch.js';
 import { teardownError } from '../exec/teardown.js';
@@ -47,46 +47,36 @@ export interface UpOptions extends LabDeps {
   execTimeoutMs?: number;
 }
 
-export interface LabInfo {
-  name: string;
-  status: Journal['status'] | 'unknown';
-  nodes: number;
-  links: number;
-  source: string;
-  createdAt: string;
-  ownerPid: number;
-  ownerAlive: boolean;
-  lifetime: Journal['lifetime'] | 'unknown';
-}
-
 /** Creating namespaces and links needs CAP_NET_ADMIN (and CAP_SYS_ADMIN to mount /run/netns). */
 export function requireRoot(): void {
   if (typeof process.geteuid === 'function' && process.geteuid() !== 0)
     // One line, on purpose: the why (CAP_NET_ADMIN) and the way out (sudo, or a user-mode kernel without root).
-    throw new NslabError('E_NOT_ROOT', 'nslab needs root: creating network namespaces, veth links and qdiscs requires CAP_NET_ADMIN (run it with sudo, or without root as: nslab up --kernel uml FILE)', {
-      exitCode: 2,
-    });
+    throw new NslabError('E_NOT_ROOT', `nslab needs root: creating network namespaces, veth links and qdiscs requires CAP_NET_ADMIN (run it with sudo, or without root as: ${UML_COMMAND})`);
 }
+
+/**
+ * How errors name the user-mode Linux way out. The library does not know which command was typed; the CLI replaces
+ * this with it (`nslab run --kernel uml FILE` after `nslab run FILE`).
+ */
+export const UML_COMMAND = 'nslab up --kernel uml FILE';
 
 const NETNS_MARKER = '.netns-dir-created';
 
 /** The fixes for a missing qdisc, in the order people can apply them. */
 export const QDISC_FIX_HINT =
-  "install your distribution's extra kernel modules (linux-modules-extra-$(uname -r) on Ubuntu, kernel-modules-extra on RHEL/Fedora), or run the lab in user-mode Linux, which has them: nslab up --kernel uml FILE";
+  "install your distribution's extra kernel modules (linux-modules-extra-$(uname -r) on Ubuntu, kernel-modules-extra on RHEL/Fedora), or run the lab in user-mode Linux, which has them: " + UML_COMMAND;
 
 /** Fail before creating anything when the kernel lacks a qdisc that the lab's links need. */
 export function checkQdiscs(needs: QdiscNeed[], caps: KernelCapabilities): void {
   // A probe that could not even make its namespace learned nothing about qdiscs: say what failed.
   if (!caps.netns)
     throw new NslabError('E_PROBE', `the kernel capability probe could not create a network namespace: ${caps.error ?? 'ip netns add failed'}`, {
-      exitCode: 2,
       hint: 'run nslab doctor; creating namespaces needs root and a kernel with CONFIG_NET_NS',
     });
   const missing = needs.filter((n) => !caps.qdiscs[n.qdisc]);
   if (!missing.length) return;
   const lines = missing.map((m) => `link ${m.link} (from ${m.from}) asks for "${m.impairment}", which needs the ${m.qdisc} qdisc (sch_${m.qdisc})`);
   throw new NslabError('E_QDISC_MISSING', `this kernel has no ${[...new Set(missing.map((m) => m.qdisc))].join(' or ')} qdisc:\n  ${lines.join('\n  ')}`, {
-    exitCode: 2,
     hint: QDISC_FIX_HINT,
     details: { missing },
   });
@@ -104,7 +94,7 @@ async function clashError(lab: string, clash: string[], runner: Runner, store: S
   const hint = tagged.length
     ? `${list(tagged)} carr${tagged.length > 1 ? 'y' : 'ies'} the tag of an nslab lab '${lab}' that is kept in another state directory (NSLAB_STATE_DIR): do not delete them by hand; take that lab down with NSLAB_STATE_DIR=ITS_DIR nslab down ${lab}, or give this lab another name`
     : `nslab never touches what it did not create: remove them by hand (ip netns del NAME) if they are leftovers, or rename the lab`;
-  return new NslabError('E_NETNS_EXISTS', message, { exitCode: 2, hint, details: { clash, tagged } });
+  return new NslabError('E_NETNS_EXISTS', message, { hint, details: { clash, tagged } });
 }
 
 /** Fail before creating anything when a service's program is not installed (FRR for routing: ospf). */
@@ -114,7 +104,6 @@ export function checkServicePrograms(t: ResolvedTopology, exists: (path: string)
   if (!missing.size) return;
   const pkgs = [...new Set([...missing.values()].filter((p): p is string => !!p))];
   throw new NslabError('E_SERVICE_MISSING', `this lab runs ${[...missing.keys()].join(', ')}, which ${missing.size > 1 ? 'are' : 'is'} not installed (routing: ${t.routing})`, {
-    exitCode: 2,
     hint: pkgs.length ? `install it: apt-get install ${pkgs.join(' ')} (or run scripts/install.sh)` : 'install it, or remove the service from the topology',
   });
 }
@@ -150,7 +139,7 @@ export class Lab {
    * error is thrown.
    */
   static async up(source: TopologySource, opts: UpOptions = {}): Promise<Lab> {
-    if (opts === null || typeof opts !== 'object') throw new NslabError('E_BAD_ARGUMENT', `Lab.up options must be an object, not ${describeValue(opts)}`, { exitCode: 1, hint: "e.g. Lab.up('topologies/two-hosts.yaml', { name: 'ci1' })" });
+    if (opts === null || typeof opts !== 'object') throw new NslabError('E_BAD_ARGUMENT', `Lab.up options must be an object, not ${describeValue(opts)}`, { hint: "e.g. Lab.up('topologies/two-hosts.yaml', { name: 'ci1' })" });
     const t = resolveTopologySource(source, { name: opts.name });
     requireRoot();
     const runner = opts.runner ?? new ExecaRunner();
@@ -200,7 +189,6 @@ export class Lab {
     if (found.state === 'corrupt') throw store.corruptError(name, found.reason);
     if (found.state === 'missing')
       throw new NslabError('E_NO_SUCH_LAB', `no lab named '${name}' is running`, {
-        exitCode: 1,
         hint: `'nslab ls' lists the labs on this machine`,
       });
     return new Lab(deserializeTopology(found.journal.topology), deps.runner ?? new ExecaRunner(), store);
@@ -215,7 +203,6 @@ export class Lab {
     const n = this.topology.nodes.find((x) => x.name === node);
     if (!n)
       throw new NslabError('E_UNKNOWN_NODE', `lab '${this.name}' has no node '${node}'`, {
-        exitCode: 1,
         hint: `nodes: ${this.topology.nodes.map((x) => x.name).slice(0, 20).join(', ')}`,
       });
     return n.netns;
@@ -253,10 +240,10 @@ export class Lab {
   async impair(linkSpec: string, change: RawImpairment, opts: { direction?: string; clear?: boolean } = {}): Promise<void> {
     requireLinkSpec(linkSpec, 'impair');
     if (change === null || typeof change !== 'object' || Array.isArray(change))
-      throw new NslabError('E_BAD_ARGUMENT', `impair: the change must be an object, not ${describeValue(change)}`, { exitCode: 1, hint: "e.g. lab.impair('h1-h2', { rate: '10mbit' }), or { } with { clear: true }" });
+      throw new NslabError('E_BAD_ARGUMENT', `impair: the change must be an object, not ${describeValue(change)}`, { hint: "e.g. lab.impair('h1-h2', { rate: '10mbit' }), or { } with { clear: true }" });
     const problems: string[] = [];
     const parsed = parseImpairment(change, [], (_p, code, message, hint) => problems.push(`${code}: ${message}${hint ? ` (${hint})` : ''}`));
-    if (problems.length) throw new NslabError('E_BAD_IMPAIRMENT', problems.join('; '), { exitCode: 1, hint: 'values use tc units: 80ms, 2%, 10mbit' });
+    if (problems.length) throw new NslabError('E_BAD_IMPAIRMENT', problems.join('; '), { hint: 'values use tc units: 80ms, 2%, 10mbit' });
     await this.change(linkSpec, async (j, link) => {
       const dir = parseDirection(opts.direction, link.a.node, link.b.node);
       const apply = (cur: Impairment, applies: boolean): Impairment => (!applies ? cur : opts.clear ? {} : { ...cur, ...parsed });
@@ -299,7 +286,7 @@ export class Lab {
   async setLink(linkSpec: string, state: LinkState): Promise<void> {
     requireLinkSpec(linkSpec, 'link');
     if (state !== 'up' && state !== 'down' && state !== 'blackhole')
-      throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up', 'down' or 'blackhole', not ${describeValue(state)}`, { exitCode: 1, hint: "e.g. lab.link('h1-h2', 'down')" });
+      throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up', 'down' or 'blackhole', not ${describeValue(state)}`, { hint: "e.g. lab.link('h1-h2', 'down')" });
     let changed: ResolvedLink | undefined;
     await this.change(linkSpec, (_j, link) => {
       changed = link;
@@ -363,7 +350,7 @@ export class Lab {
   }
 
   private requireOpen(): void {
-    if (this.closed) throw new NslabError('E_LAB_DOWN', `lab '${this.name}' was taken down while this change ran`, { exitCode: 2, hint: 'a test body that outlived its withLab (timeout or abort) ends here' });
+    if (this.closed) throw new NslabError('E_LAB_DOWN', `lab '${this.name}' was taken down while this change ran`, { hint: 'a test body that outlived its withLab (timeout or abort) ends here' });
   }
 
   /**
@@ -390,7 +377,7 @@ export class Lab {
   /** The journal, read now, of a lab that is up (every way into a lab goes through here; see labNotUp). */
   private requireUp(): Journal {
     const j = this.store.read(this.name);
-    if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1, hint: `'nslab ls' lists the labs on this machine` });
+    if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { hint: `'nslab ls' lists the labs on this machine` });
     const notUp = labNotUp(j);
     if (notUp) throw notUp;
     return j;
@@ -405,7 +392,7 @@ export class Lab {
     requireRoot();
     this.closed = true;
     const j = this.store.read(this.name);
-    if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`, { exitCode: 1 });
+    if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${this.name}' is running`);
     return downJournal(j, this.runner, this.store);
   }
 }
@@ -413,14 +400,13 @@ export class Lab {
 function requireArgv(argv: unknown, what: string): void {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string'))
     throw new NslabError('E_BAD_ARGUMENT', `${what}: the command must be a non-empty array of strings (argv, no shell), not ${describeValue(argv)}`, {
-      exitCode: 1,
       hint: "e.g. lab.exec('h1', ['ip', 'addr']); for a shell line: ['sh', '-c', 'ip addr | grep inet']",
     });
 }
 
 function requireLinkSpec(v: unknown, what: string): void {
   if (typeof v !== 'string' || v === '')
-    throw new NslabError('E_BAD_ARGUMENT', `${what}: the link must be a string, nodeA-nodeB or node:ifname, not ${describeValue(v)}`, { exitCode: 1, hint: "e.g. 'h1-h2' or 'h1:eth0'" });
+    throw new NslabError('E_BAD_ARGUMENT', `${what}: the link must be a string, nodeA-nodeB or node:ifname, not ${describeValue(v)}`, { hint: "e.g. 'h1-h2' or 'h1:eth0'" });
 }
 
 interface ChangeOps {
@@ -437,13 +423,12 @@ function parseDirection(d: string | undefined, a: string, b: string): Direction 
   const m = /^(.+?)\s*->\s*(.+)$/.exec(d);
   if (m && m[1] === a && m[2] === b) return 'a->b';
   if (m && m[1] === b && m[2] === a) return 'b->a';
-  throw new NslabError('E_BAD_DIRECTION', `direction '${d}' is not one of both, ${a}->${b}, ${b}->${a}`, { exitCode: 1, hint: `write it as ${a}->${b}` });
+  throw new NslabError('E_BAD_DIRECTION', `direction '${d}' is not one of both, ${a}->${b}, ${b}->${a}`, { hint: `write it as ${a}->${b}` });
 }
 
 async function downJournal(j: Journal, runner: Runner, store: StateStore): Promise<TeardownReport> {
   if (j.status === 'building' && isAlive(j.ownerPid, j.ownerStartTime) && j.ownerPid !== process.pid)
     throw new NslabError('E_LAB_BUSY', `lab '${j.lab}' is being built by pid ${j.ownerPid}`, {
-      exitCode: 2,
       hint: `wait for it to finish, or stop that process (Ctrl-C rolls the build back)`,
     });
   const report = await destroyLab(j, { runner, store });
@@ -470,31 +455,6 @@ async function releaseNetnsDir(runner: Runner, store: StateStore): Promise<void>
   } catch {
     /* not empty */
   }
-}
-
-export function listLabs(deps: LabDeps = {}): LabInfo[] {
-  const store = deps.store ?? new StateStore();
-  return store.list().map((name) => {
-    let j: Journal | undefined;
-    try {
-      j = store.read(name);
-    } catch (e) {
-      if (!(e instanceof NslabError && e.code === 'E_STATE_UNTRUSTED')) throw e; // shown as unknown; clean explains
-    }
-    if (!j) return { name, status: 'unknown', nodes: 0, links: 0, source: '', createdAt: '', ownerPid: 0, ownerAlive: false, lifetime: 'unknown' };
-    const t = j.topology as { nodes?: unknown[]; links?: unknown[] };
-    return {
-      name,
-      status: j.status,
-      nodes: t.nodes?.length ?? 0,
-      links: t.links?.length ?? 0,
-      source: j.source,
-      createdAt: j.createdAt,
-      ownerPid: j.ownerPid,
-      ownerAlive: isAlive(j.ownerPid, j.ownerStartTime),
-      lifetime: j.lifetime,
-    };
-  });
 }
 
 /**
@@ -546,7 +506,7 @@ export async function cleanLabs(opts: LabDeps & { all?: boolean } = {}): Promise
   }
   await releaseNetnsDir(runner, store);
   if (errors.length)
-    throw new NslabError('E_TEARDOWN', `clean left ${errors.length} problem(s): ${errors.join('; ')}`, { exitCode: 2 });
+    throw new NslabError('E_TEARDOWN', `clean left ${errors.length} problem(s): ${errors.join('; ')}`);
   return reports;
 }
 

@@ -132,7 +132,7 @@ function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
 }
 
 function bad(message: string, hint: string): NslabError {
-  return new NslabError('E_BAD_ARGUMENT', message, { exitCode: 1, hint });
+  return new NslabError('E_BAD_ARGUMENT', message, { hint });
 }
 
 export function requireNodeName(v: unknown, what: string): string {
@@ -194,7 +194,7 @@ export async function iperf3OnLab(lab: Lab, client: unknown, server: unknown, po
   const o = requireOptions<Iperf3Options>(options, 'iperf3', ['durationS', 'protocol', 'bitrate', 'parallel', 'reverse', 'omitS', 'family', 'port', 'timeoutMs']);
   requireNode(lab, c);
   requireNode(lab, s);
-  if (c === s) throw new NslabError('E_SAME_NODE', `iperf3: client and server are both '${c}'`, { exitCode: 1, hint: 'measure between two nodes' });
+  if (c === s) throw new NslabError('E_SAME_NODE', `iperf3: client and server are both '${c}'`, { hint: 'measure between two nodes' });
   if (o.protocol !== undefined && o.protocol !== 'tcp' && o.protocol !== 'udp') throw bad(`protocol must be 'tcp' or 'udp', not ${describeValue(o.protocol)}`, "e.g. { protocol: 'udp', bitrate: '10M' }");
   if (o.bitrate !== undefined && (typeof o.bitrate !== 'string' || !/^\d+(\.\d+)?[KMGkmg]?$/.test(o.bitrate)))
     throw bad(`bitrate must be iperf3's notation as a string, not ${describeValue(o.bitrate)}`, "e.g. '10M' or '500K'");
@@ -290,7 +290,7 @@ export function checkMetrics(result: AnyMeasurement, expectations: MetricExpecta
   for (const [key, value] of Object.entries(expectations)) {
     const metric = FIELD_TO_METRIC[key] ?? key;
     if (!allowed.includes(metric))
-      throw new NslabError('E_EXPECT_METRIC', `a ${result.kind} measurement has no metric '${key}'`, { exitCode: 1, hint: `metrics of ${result.kind}: ${allowed.join(', ')}` });
+      throw new NslabError('E_EXPECT_METRIC', `a ${result.kind} measurement has no metric '${key}'`, { hint: `metrics of ${result.kind}: ${allowed.join(', ')}` });
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
       throw bad(`the expectation for ${key} must be a string such as '<= 5%', not ${describeValue(value)}`, "forms: '< 5%', '40ms ± 2ms', '38ms..46ms', '>= 9mbit', '~10%', '== 0'");
     const c = parseMetricCheck(metric, value);
@@ -325,7 +325,6 @@ export function expectMetrics(result: AnyMeasurement, expectations: MetricExpect
   if (failed.length) {
     const lines = failed.map((o) => `${o.metric}: expected ${o.expected}, measured ${o.measured}`);
     throw new NslabError('E_EXPECTATION_FAILED', `${describeMeasurement(result)}: ${failed.length} of ${outcomes.length} expectation${outcomes.length > 1 ? 's' : ''} failed\n  ${lines.join('\n  ')}`, {
-      exitCode: 1,
       hint: 'the measurement is in the error’s details.measurement; the checks in details.checks',
       details: { checks: outcomes, measurement: result },
     });

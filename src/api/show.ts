@@ -12,21 +12,20 @@ export async function showLab(name: string, deps: LabDeps = {}): Promise<ShowRep
   const store = deps.store ?? new StateStore();
   const found = store.inspect(name);
   if (found.state === 'missing')
-    throw new NslabError('E_NO_SUCH_LAB', `no lab named '${name}' is up`, { exitCode: 2, hint: `'nslab ls' lists the labs on this machine` });
+    throw new NslabError('E_NO_SUCH_LAB', `no lab named '${name}' is up`, { hint: `'nslab ls' lists the labs on this machine` });
   if (found.state === 'corrupt')
     throw new NslabError('E_JOURNAL_CORRUPT', `lab '${name}': its journal is unreadable (${found.reason})`, {
-      exitCode: 2,
       hint: `look at ${store.labDir(name)}/journal.json; 'nslab clean' reports what it cannot undo`,
     });
   const j: Journal = found.journal;
   if (j.status !== 'up')
-    throw new NslabError('E_LAB_NOT_UP', `lab '${name}' is ${j.status}, not up`, { exitCode: 2, hint: `'nslab ls' shows its state; 'nslab clean' removes what a dead builder left` });
+    throw new NslabError('E_LAB_NOT_UP', `lab '${name}' is ${j.status}, not up`, { hint: `'nslab ls' shows its state; 'nslab clean' removes what a dead builder left` });
   let t;
   try {
     t = deserializeTopology(j.topology);
     if (!Array.isArray(t.nodes) || !Array.isArray(t.links)) throw new Error('no nodes or links');
   } catch (e) {
-    throw new NslabError('E_JOURNAL_CORRUPT', `lab '${name}': the topology in its journal is unreadable (${(e as Error).message})`, { exitCode: 2, cause: e });
+    throw new NslabError('E_JOURNAL_CORRUPT', `lab '${name}': the topology in its journal is unreadable (${(e as Error).message})`, { cause: e });
   }
   let kernel: KernelView | { error: string };
   if (j.kernel === 'uml') kernel = { error: 'the lab runs inside user-mode Linux, whose namespaces the host cannot enter' };

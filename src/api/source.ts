@@ -26,25 +26,24 @@ function looksLikeYaml(s: string): boolean {
 
 export function resolveTopologySource(src: unknown, overrides: TopologyOverrides = {}): ResolvedTopology {
   if (overrides.name !== undefined && typeof overrides.name !== 'string')
-    throw new NslabError('E_BAD_ARGUMENT', `the lab name must be a string, not ${describeValue(overrides.name)}`, { exitCode: 1, hint: "e.g. { name: 'ci1' } (1-12 characters of a-z, 0-9 and '-')" });
+    throw new NslabError('E_BAD_ARGUMENT', `the lab name must be a string, not ${describeValue(overrides.name)}`, { hint: "e.g. { name: 'ci1' } (1-12 characters of a-z, 0-9 and '-')" });
   if (src instanceof URL) {
-    if (src.protocol !== 'file:') throw new NslabError('E_BAD_ARGUMENT', `topology URL ${src.href} is not a file: URL`, { exitCode: 1, hint: SOURCE_HINT });
+    if (src.protocol !== 'file:') throw new NslabError('E_BAD_ARGUMENT', `topology URL ${src.href} is not a file: URL`, { hint: SOURCE_HINT });
     return loadTopology(fileURLToPath(src), overrides);
   }
   if (typeof src === 'string') {
-    if (src.trim() === '') throw new NslabError('E_BAD_ARGUMENT', 'the topology is an empty string', { exitCode: 1, hint: SOURCE_HINT });
+    if (src.trim() === '') throw new NslabError('E_BAD_ARGUMENT', 'the topology is an empty string', { hint: SOURCE_HINT });
     return looksLikeYaml(src) ? loadTopologyText(src, '<inline topology>', overrides) : loadTopology(src, overrides);
   }
   if (isResolvedTopology(src)) {
     if (overrides.name !== undefined && overrides.name !== src.name)
       throw new NslabError('E_BAD_ARGUMENT', `cannot rename the already-resolved topology '${src.name}' to '${overrides.name}': its namespace names are fixed`, {
-        exitCode: 1,
         hint: 'pass the path, YAML text or raw object instead, so the name is applied before resolving',
       });
     return src;
   }
   if (src && typeof src === 'object' && !Array.isArray(src)) return resolveRawTopology(withOverrides(src, overrides), () => undefined, '<topology object>');
-  throw new NslabError('E_BAD_ARGUMENT', `a topology cannot be ${describeValue(src)}`, { exitCode: 1, hint: SOURCE_HINT });
+  throw new NslabError('E_BAD_ARGUMENT', `a topology cannot be ${describeValue(src)}`, { hint: SOURCE_HINT });
 }
 
 /** For messages about wrong arguments: the type, and the value when it is short. */
@@ -60,7 +59,7 @@ export function describeValue(v: unknown): string {
 /** The absolute path of a topology that ships with nslab (topologies/NAME.yaml in the package). */
 export function shippedTopology(name: string): string {
   if (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name))
-    throw new NslabError('E_BAD_ARGUMENT', `shipped topology names are lower-case words, not ${describeValue(name)}`, { exitCode: 1, hint: "e.g. shippedTopology('two-hosts')" });
+    throw new NslabError('E_BAD_ARGUMENT', `shipped topology names are lower-case words, not ${describeValue(name)}`, { hint: "e.g. shippedTopology('two-hosts')" });
   // dist/api/source.js → package root (the same two levels up from src/api when run from source).
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'topologies', `${name}.yaml`);
 }

@@ -13,7 +13,7 @@ export function cliEntry(): string {
 
 export function requireUml(): void {
   const a = umlAvailable();
-  if (!a.ok) throw new NslabError('E_UML_MISSING', `--kernel uml: user-mode Linux is not available: ${a.reason}`, { exitCode: 2, hint: UML_INSTALL_HINT });
+  if (!a.ok) throw new NslabError('E_UML_MISSING', `--kernel uml: user-mode Linux is not available: ${a.reason}`, { hint: UML_INSTALL_HINT });
 }
 
 export interface UmlNslabOptions {
@@ -36,7 +36,7 @@ export async function runScriptInUml(script: string, opts: UmlNslabOptions = {})
   return runInUml({
     argv: ['bash', '-c', prelude + script],
     cwd: process.cwd(),
-    env: { NSLAB_KERNEL: 'uml', ...(process.stdout.isTTY ? {} : { NO_COLOR: '1' }), ...(process.env.CI ? { CI: process.env.CI } : {}), ...(process.env.NO_COLOR ? { NO_COLOR: '1' } : {}), HOME: '/root', TERM: process.env.TERM ?? 'dumb' },
+    env: guestEnv({ stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY }, process.env),
     modules: UML_DEFAULT_MODULES,
     interactive: opts.interactive,
     onOutput: opts.onOutput,
@@ -45,6 +45,21 @@ export async function runScriptInUml(script: string, opts: UmlNslabOptions = {})
     timeoutMs: opts.timeoutMs ?? 30 * 60_000,
     memMb: opts.memMb ?? 1024,
   });
+}
+
+/**
+ * The guest's environment. Its console is a terminal whatever the host's output is, so the guest is told what the
+ * host's streams are: captured output gets no colour and no progress line (whose `\r\x1b[K` would end up in a log).
+ */
+export function guestEnv(hostTty: { stdout: boolean; stderr: boolean }, env: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    NSLAB_KERNEL: 'uml',
+    ...(hostTty.stdout && !env.NO_COLOR ? {} : { NO_COLOR: '1' }),
+    ...(hostTty.stderr ? {} : { NSLAB_NO_PROGRESS: '1' }),
+    ...(env.CI ? { CI: env.CI } : {}),
+    HOME: '/root',
+    TERM: env.TERM ?? 'dumb',
+  };
 }
 
 /** `nslab ARGS` inside UML. */

@@ -14,7 +14,8 @@ import { StateStore, listNetns } from '../sys/index.js';
 import { floorScripts, runFloor } from './floor.js';
 import { diffSnapshots, hostSnapshot, type HostSnapshot } from './host.js';
 import { installMininet, mininetAvailable, mininetCleanup, runMininet } from './mininet.js';
-import { cliRoundTrips, execRoundTrips, generated, runNslab, type NslabRun } from './nslab.js';
+import { execRoundTrips, generated, runNslab, type NslabRun } from './nslab.js';
+import { cliSpeed, cliSpeedGoals, type CliSpeed } from './cli-speed.js';
 import { settleNamespaces, liveNetNamespaces } from './settle.js';
 import { runTimed } from './spawn.js';
 import { median, scalingOf, spread, type Scaling } from './stats.js';
@@ -35,6 +36,8 @@ interface Options {
   inSandbox: boolean;
   execCount: number;
   cliCount: number;
+  /** --cli: only the CLI's answer times (ls, exec against node -e 0), nothing else. */
+  cliOnly: boolean;
   rssReps: number;
   settleMs: number;
   outDir: string;
@@ -51,7 +54,8 @@ function parseArgs(argv: string[]): Options {
     sandbox: true,
     inSandbox: false,
     execCount: 50,
-    cliCount: 15,
+    cliCount: 20,
+    cliOnly: false,
     rssReps: 3,
     settleMs: 100,
     outDir: join(repoRoot, 'bench/out'),
@@ -70,6 +74,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--sizes') o.sizes = val().split(',').map(Number).filter((n) => n > 0).sort((x, y) => x - y);
     else if (a === '--tree') o.tree = val();
     else if (a === '--quick') quick = true;
+    else if (a === '--cli') o.cliOnly = true;
     else if (a === '--no-mininet') o.mininet = false;
     else if (a === '--mininet-max') o.mininetMax = Number(val());
     else if (a === '--install-mininet') o.installMininet = true;
@@ -80,6 +85,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--help' || a === '-h') {
       console.log(`usage: node dist/bench/main.js [--reps N] [--sizes 10,50,...] [--tree tree,3,10] [--quick]
   [--no-mininet | --mininet-max NODES (default 210) | --install-mininet] [--no-sandbox] [--exec-count N] [--out DIR]
+  [--cli]  (only nslab ls / nslab exec against node -e 0, with 21- and 201-node labs up)
 Runs in a private network/mount/PID namespace sandbox unless --no-sandbox. Needs root.`);
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -90,7 +96,7 @@ Runs in a private network/mount/PID namespace sandbox unless --no-sandbox. Needs
     if (!explicit.has('--tree')) o.tree = 'tree,2,10';
     if (!explicit.has('--mininet-max')) o.mininetMax = 60;
     if (!explicit.has('--exec-count')) o.execCount = 20;
-    o.cliCount = 5;
+    o.cliCount = 10;
     o.rssReps = 1;
   }
   return o;
@@ -203,9 +209,7 @@ async function execBench(o: Options, signal: AbortSignal, owned: { labs: Set<str
   owned.labs.add(name);
   const lab = await Lab.up(generated(name, 'single,2'), { signal });
   try {
-    const rt = await execRoundTrips(lab, 'h1', o.execCount);
-    const cli = await cliRoundTrips(cliPath, name, 'h1', o.cliCount);
-    return { rt, cli };
+    return { rt: await execRoundTrips(lab, 'h1', o.execCount) };
   } finally {
     await lab.down();
     owned.labs.delete(name);
@@ -312,13 +316,13 @@ function report(o: Options, cases: Case[], mn: boolean, extra: Record<string, un
     const mb = median(rss.peakRssBytes) / 2 ** 20;
     goals.push({ goal: `orchestrator peak RSS, ${rss.topo}`, value: `${mb.toFixed(0)} MiB (library loaded: ${(rss.baselineRssBytes / 2 ** 20).toFixed(0)} MiB)`, target: '< 150 MB', met: median(rss.peakRssBytes) < 150e6 });
   }
-  const ex = extra.exec as { rt: { libMs: number[]; bareSyncMs: number[]; bareAsyncMs: number[] }; cli: { cliMs: number[]; nodeStartMs: number[] } } | undefined;
+  const ex = extra.exec as { rt: { libMs: number[]; bareSyncMs: number[]; bareAsyncMs: number[] } } | undefined;
   if (ex) {
     const lib = median(ex.rt.libMs);
     const bare = median(ex.rt.bareSyncMs);
     goals.push({ goal: 'lab.exec round trip vs bare ip netns exec', value: `${lib.toFixed(1)} / ${bare.toFixed(1)} ms = ${ratio(lib / bare)} (async bare ${median(ex.rt.bareAsyncMs).toFixed(1)} ms)`, target: '≤ 2', met: lib / bare <= 2 });
-    goals.push({ goal: 'nslab exec CLI wall time', value: `${median(ex.cli.cliMs).toFixed(0)} ms (node -e 0: ${median(ex.cli.nodeStartMs).toFixed(0)} ms; overhead over bare exec ${(median(ex.cli.cliMs) - bare).toFixed(0)} ms)`, target: 'report', met: null });
   }
+  if (extra.cli) goals.push(...cliSpeedGoals(extra.cli as CliSpeed[]));
   for (const [k, s] of Object.entries(scaling))
     if (!k.startsWith('mininet') || s.nodes.length >= 3)
       goals.push({ goal: `linear scaling, ${k}`, value: `marginal ms/node first→last ${s.marginalMsPerNode.map((m) => m.toFixed(2)).join(' → ')}; avg per-node cost largest/smallest ${ratio(s.perNodeCostRatio)}; fit ${s.fit.slopeMsPerNode.toFixed(2)} ms/node + ${fmt(s.fit.interceptMs)} ms, R² ${s.fit.r2.toFixed(3)}`, target: 'no step > 1.5× earlier marginal', met: s.superlinearSteps.length === 0 });
@@ -351,6 +355,18 @@ function report(o: Options, cases: Case[], mn: boolean, extra: Record<string, un
   console.log(`wrote ${join(o.outDir, 'results.json')}, scaling.svg, table.txt (copied to docs/bench/)`);
 }
 
+/** Lab sizes for the CLI's answer times: single,20 and single,200 are 21 and 201 nodes (the switch counts). */
+const CLI_LAB_HOSTS = [20, 200];
+
+/** `--cli`: the goal lines alone, and the measurements in OUT/cli-speed.json (docs/bench is left as it is). */
+function reportCli(o: Options, results: CliSpeed[]) {
+  const goals = cliSpeedGoals(results);
+  mkdirSync(o.outDir, { recursive: true });
+  writeFileSync(join(o.outDir, 'cli-speed.json'), JSON.stringify({ when: new Date().toISOString(), loadavg: loadavg(), results, goals }, null, 1) + '\n');
+  console.log(goals.map((g) => `${g.met ? ' MET ' : 'MISSED'}  ${g.goal}: ${g.value}  (goal ${g.target})`).join('\n'));
+  console.log(`wrote ${join(o.outDir, 'cli-speed.json')}`);
+}
+
 async function inner(o: Options): Promise<number> {
   if (process.geteuid?.() !== 0) throw new Error('the bench needs root (namespaces); run it with sudo');
   if (o.installMininet && !mininetAvailable()) installMininet();
@@ -368,9 +384,13 @@ async function inner(o: Options): Promise<number> {
   let result: { cases: Case[]; mn: boolean } | undefined;
   let failed: unknown;
   try {
-    result = await bench(o, ac.signal, owned);
-    if (!ac.signal.aborted) extra.exec = await execBench(o, ac.signal, owned);
-    if (!ac.signal.aborted) extra.rss = await rssBench(o, ac.signal, owned);
+    if (o.cliOnly) extra.cli = await cliSpeed(cliPath, CLI_LAB_HOSTS, o.cliCount, ac.signal, owned);
+    else {
+      result = await bench(o, ac.signal, owned);
+      if (!ac.signal.aborted) extra.exec = await execBench(o, ac.signal, owned);
+      if (!ac.signal.aborted) extra.cli = await cliSpeed(cliPath, CLI_LAB_HOSTS, o.cliCount, ac.signal, owned);
+      if (!ac.signal.aborted) extra.rss = await rssBench(o, ac.signal, owned);
+    }
   } catch (e) {
     failed = e;
   } finally {
@@ -381,6 +401,7 @@ async function inner(o: Options): Promise<number> {
     console.log(`\n${o.inSandbox ? 'sandbox' : 'host'} check (ip netns list, ip -br link, /run/nslab): ${diff.added.length ? `LEFT BEHIND ${diff.added.join(', ')}` : 'nothing left behind'}`);
   }
   if (result) report(o, result.cases, result.mn, extra);
+  else if (extra.cli) reportCli(o, extra.cli as CliSpeed[]);
   if (failed) {
     console.error(`bench failed: ${(failed as Error).stack ?? failed}`);
     return 2;

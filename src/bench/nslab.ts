@@ -97,16 +97,3 @@ export async function execRoundTrips(lab: Lab, node: string, n: number): Promise
   }
   return { libMs, bareSyncMs, bareAsyncMs };
 }
-
-/** `nslab exec LAB NODE -- true` from a shell, against Node's bare start-up (`node -e 0`). */
-export async function cliRoundTrips(cli: string, labName: string, node: string, n: number): Promise<{ cliMs: number[]; nodeStartMs: number[] }> {
-  const cliMs: number[] = [];
-  const nodeStartMs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await runTimed(process.execPath, [cli, 'exec', labName, node, '--', 'true']);
-    if (r.exitCode !== 0) throw new Error(`nslab exec: exit ${r.exitCode} ${r.stderr}`);
-    cliMs.push(r.wallMs);
-    nodeStartMs.push((await runTimed(process.execPath, ['-e', '0'])).wallMs);
-  }
-  return { cliMs, nodeStartMs };
-}

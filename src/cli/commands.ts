@@ -1,7 +1,7 @@
-// Command handlers: map parsed options to one library call and an exit code (0 ok, 1 invalid input or failed
-// check, 2 runtime error).
+// Command handlers: map parsed options to one library call and an exit code (0 ok; any error is thrown, and
+// exits 2; exit 1, a failed expectation, comes only from `nslab run`).
 
-import { cleanLabs, Lab, listLabs, requireRoot, showLab, summarizeTopology } from '../api/index.js';
+import { cleanLabs, Lab, requireRoot, showLab, summarizeTopology } from '../api/index.js';
 import type { TeardownReport } from '../exec/index.js';
 import { formatShow } from '../report/show.js';
 import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
@@ -23,7 +23,7 @@ function loadFromArgv(argv: Argv): ResolvedTopology {
     const name = (argv.name as string | undefined) ?? topo.split(',')[0];
     return resolveRawTopology({ name, topo }, () => undefined, `--topo ${topo}`);
   }
-  if (!file) throw new NslabError('E_USAGE', 'give a topology file, or --topo SPEC', { exitCode: 1, hint: 'nslab up topologies/two-hosts.yaml' });
+  if (!file) throw new NslabError('E_USAGE', 'give a topology file, or --topo SPEC', { hint: 'nslab up topologies/two-hosts.yaml' });
   return loadTopology(file);
 }
 
@@ -87,22 +87,6 @@ export async function down(argv: Argv): Promise<number> {
   }
 }
 
-export async function ls(argv: Argv): Promise<number> {
-  const labs = listLabs();
-  if (argv.json) {
-    out(JSON.stringify(labs));
-    return 0;
-  }
-  if (!labs.length) {
-    out('no labs');
-    return 0;
-  }
-  const rows = [['LAB', 'STATUS', 'NODES', 'LINKS', 'CREATED', 'SOURCE'], ...labs.map((l) => [l.name, l.status + (l.status === 'building' && !l.ownerAlive ? ' (builder died: nslab clean)' : ''), String(l.nodes), String(l.links), l.createdAt, l.source])];
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  out(rows.map((r) => r.map((x, c) => x.padEnd(w[c])).join('  ').trimEnd()).join('\n'));
-  return 0;
-}
-
 export async function show(argv: Argv): Promise<number> {
   const r = await showLab(argv.lab as string);
   out(argv.json ? JSON.stringify(r) : formatShow(r));
@@ -111,7 +95,7 @@ export async function show(argv: Argv): Promise<number> {
 
 export async function exec(argv: Argv): Promise<number> {
   const cmd = [...((argv.cmd as string[] | undefined) ?? []), ...((argv['--'] as string[] | undefined) ?? [])].map(String);
-  if (!cmd.length) throw new NslabError('E_USAGE', 'no command given', { exitCode: 1, hint: 'nslab exec LAB NODE -- ping -c1 h2' });
+  if (!cmd.length) throw new NslabError('E_USAGE', 'no command given', { hint: 'nslab exec LAB NODE -- ping -c1 h2' });
   requireRoot();
   const lab = Lab.open(argv.lab as string);
   lab.assertUp();
@@ -128,7 +112,10 @@ export async function shell(argv: Argv): Promise<number> {
   const [file, ...enter] = lab.entryArgv(node, []);
   const env = lab.topology.nodes.find((n) => n.name === node)!.env;
   const prompt = `[${lab.name}:${node}] \\w \\$ `;
-  return passThrough(file, [...enter, 'env', `PS1=${prompt}`, `NSLAB_LAB=${lab.name}`, `NSLAB_NODE=${node}`, 'bash', '--norc', '--noprofile', '-i'], env);
+  // -i only on a terminal: piped, an interactive bash finds no terminal to control and says "cannot set terminal
+  // process group … no job control"; without -i it reads the commands from stdin just the same.
+  const mode = process.stdin.isTTY ? '-i' : '-s';
+  return passThrough(file, [...enter, 'env', `PS1=${prompt}`, `NSLAB_LAB=${lab.name}`, `NSLAB_NODE=${node}`, 'bash', '--norc', '--noprofile', mode], env);
 }
 
 export async function impair(argv: Argv): Promise<number> {
@@ -138,18 +125,31 @@ export async function impair(argv: Argv): Promise<number> {
   for (const k of ['rate', 'delay', 'jitter', 'distribution', 'loss', 'duplicate', 'reorder', 'corrupt', 'limit'])
     if (argv[k] !== undefined) change[k] = argv[k];
   if (!argv.clear && Object.keys(change).length === 0)
-    throw new NslabError('E_USAGE', 'nothing to change', { exitCode: 1, hint: 'give at least one of --delay --loss --rate ..., or --clear' });
+    throw new NslabError('E_USAGE', 'nothing to change', { hint: 'give at least one of --delay --loss --rate ..., or --clear' });
   await lab.impair(argv.link as string, change, { direction: argv.direction as string | undefined, clear: !!argv.clear });
   const l = findLink(lab.topology, argv.link as string);
   out(`${argv.link}: ${l.a.node}->${l.b.node}: ${impairmentSummary(l.aToB) || 'none'}; ${l.b.node}->${l.a.node}: ${impairmentSummary(l.bToA) || 'none'}`);
   return 0;
 }
 
+/**
+ * `LINK up|down` or `NODE NODE up|down`: Mininet writes `link s1 h1 down`, and a person coming from it should not
+ * have to learn another order. Two nodes become `s1-h1`, which names the link whichever end comes first.
+ */
+export function parseLinkWords(words: string[]): { link: string; state: 'up' | 'down' | 'blackhole' } {
+  const state = words[words.length - 1];
+  const ends = words.slice(0, -1);
+  if ((state !== 'up' && state !== 'down' && state !== 'blackhole') || ends.length < 1 || ends.length > 2)
+    throw new NslabError('E_USAGE', `expected LINK up|down|blackhole or NODE NODE up|down|blackhole, got '${words.join(' ')}'`, { hint: 'nslab link LAB h1-s1 down, nslab link LAB h1 s1 down, or nslab link LAB h1:eth0 up' });
+  return { link: ends.join('-'), state };
+}
+
 export async function link(argv: Argv): Promise<number> {
+  const { link: spec, state } = parseLinkWords(((argv.words as string[] | undefined) ?? []).map(String));
   requireRoot();
   const lab = Lab.open(argv.lab as string);
-  await lab.setLink(argv.link as string, argv.state as 'up' | 'down' | 'blackhole');
-  out(`${argv.link} is ${argv.state}`);
+  await lab.setLink(spec, state);
+  out(`${spec} is ${state}`);
   return 0;
 }
 

@@ -25,17 +25,17 @@ export function parseExecArgs(args: string[]): { lab: string; node: string; cmd:
 
 export async function fastExec(p: { lab: string; node: string; cmd: string[] }): Promise<number> {
   if (typeof process.geteuid === 'function' && process.geteuid() !== 0)
-    throw new NslabError('E_NOT_ROOT', 'nslab exec needs root to enter a lab namespace (CAP_SYS_ADMIN)', { exitCode: 2 });
+    throw new NslabError('E_NOT_ROOT', 'nslab exec needs root to enter a lab namespace (CAP_SYS_ADMIN)');
   const store = new StateStore();
   const j = store.read(p.lab);
-  if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${p.lab}' is running`, { exitCode: 1, hint: `'nslab ls' lists the labs on this machine` });
+  if (!j) throw new NslabError('E_NO_SUCH_LAB', `no lab named '${p.lab}' is running`, { hint: `'nslab ls' lists the labs on this machine` });
   // A lab going down is not entered (down empties its namespaces once more after deleting them, for an exec that
   // read the journal just before down marked it).
   const notUp = labNotUp(j);
   if (notUp) throw notUp;
   const nodes = ((j.topology as { nodes?: JournalNode[] }).nodes ?? []);
   const node = nodes.find((n) => n.name === p.node);
-  if (!node) throw new NslabError('E_UNKNOWN_NODE', `lab '${p.lab}' has no node '${p.node}'`, { exitCode: 1, hint: `nodes: ${nodes.map((n) => n.name).slice(0, 20).join(', ')}` });
+  if (!node) throw new NslabError('E_UNKNOWN_NODE', `lab '${p.lab}' has no node '${p.node}'`, { hint: `nodes: ${nodes.map((n) => n.name).slice(0, 20).join(', ')}` });
   // A node with private directories (an FRR router's /etc/frr, /var/run/frr) gets them mounted, so that `vtysh`
   // reaches this node's daemons and no other.
   const [file, ...args] = nodeEntryArgv(node.netns, nodeBinds(node), store.labDir(p.lab), p.cmd);

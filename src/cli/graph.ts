@@ -22,11 +22,9 @@ export function graphFormatFor(path: string): GraphFormat {
   if (f) return f;
   if (ext === '.png')
     throw new NslabError('E_USAGE', `${path}: PNG is not built in (the bundled Graphviz has no raster renderer)`, {
-      exitCode: 1,
       hint: `write SVG and convert it: nslab graph FILE -o lab.svg && rsvg-convert -o lab.png lab.svg (or open the SVG in a browser)`,
     });
   throw new NslabError('E_USAGE', `${path}: cannot tell the drawing format from '${ext || 'no extension'}'`, {
-    exitCode: 1,
     hint: `name the output .svg, .dot (or .gv) or .mmd, or give --format ${GRAPH_FORMATS.join('|')}`,
   });
 }
@@ -37,7 +35,6 @@ function writeOutput(path: string, text: string): void {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new NslabError('E_WRITE', `cannot write ${path}: ${err.code === 'ENOENT' ? 'no such directory' : err.message}`, {
-      exitCode: 2,
       cause: e,
       hint: err.code === 'ENOENT' ? 'create the directory first, or pick another -o path' : undefined,
     });
@@ -49,7 +46,7 @@ export async function graph(argv: Argv): Promise<number> {
   const output = argv.output as string | undefined;
   const explicit = argv.format as string | undefined;
   if (explicit !== undefined && !(GRAPH_FORMATS as readonly string[]).includes(explicit))
-    throw new NslabError('E_USAGE', `unknown drawing format '${explicit}'`, { exitCode: 1, hint: `use --format ${GRAPH_FORMATS.join('|')}` });
+    throw new NslabError('E_USAGE', `unknown drawing format '${explicit}'`, { hint: `use --format ${GRAPH_FORMATS.join('|')}` });
   const format: GraphFormat = (explicit as GraphFormat | undefined) ?? (output ? graphFormatFor(output) : 'dot');
   const t = loadTopology(argv.file as string);
   const opts: GraphOptions = { group: (argv.group as GraphOptions['group']) ?? 'auto' };
@@ -69,7 +66,7 @@ export const EXPORT_FORMATS = ['containerlab'] as const;
 export async function exportTopology(argv: Argv): Promise<number> {
   const format = argv.format as string | undefined;
   if (format !== 'containerlab')
-    throw new NslabError('E_USAGE', format ? `unknown export format '${format}'` : 'no export format given', { exitCode: 1, hint: `use --format ${EXPORT_FORMATS.join('|')}` });
+    throw new NslabError('E_USAGE', format ? `unknown export format '${format}'` : 'no export format given', { hint: `use --format ${EXPORT_FORMATS.join('|')}` });
   const t = loadTopology(argv.file as string);
   const text = toContainerlabYaml(t, { image: argv.image as string | undefined });
   const output = argv.output as string | undefined;

@@ -3,12 +3,14 @@
 
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { NslabError } from '../model/errors.js';
 import { printError } from './output.js';
 
 type Handler = (argv: Record<string, unknown>) => Promise<number>;
 
-const lazy = (name: string, from: 'commands' | 'run' | 'graph' = 'commands'): Handler => async (argv) => {
-  const mod = (from === 'commands' ? await import('./commands.js') : from === 'run' ? await import('./run.js') : await import('./graph.js')) as unknown as Record<string, Handler>;
+const modules = { commands: () => import('./commands.js'), graph: () => import('./graph.js'), ls: () => import('./ls.js') };
+const lazy = (name: string, from: keyof typeof modules = 'commands'): Handler => async (argv) => {
+  const mod = (await modules[from]()) as unknown as Record<string, Handler>;
   return mod[name](argv);
 };
 
@@ -29,17 +31,20 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
     try {
       exitCode = await h(argv);
     } catch (e) {
-      exitCode = printError(e, json);
+      // Only up and run can be retried under --kernel uml; the library's hint then names the command typed.
+      const retargeted = e instanceof NslabError && (args[0] === 'up' || args[0] === 'run') ? (await import('./uml.js')).withUmlCommand(e, args) : e;
+      exitCode = printError(retargeted, json);
     }
   };
   const file = (y: Argv) => y.positional('file', { type: 'string', describe: 'topology file (YAML)', demandOption: false });
-  const parser = yargs(args)
+  const jsonOption = { type: 'boolean', describe: 'machine-readable output (JSON on stdout; errors as JSON on stderr)' } as const;
+  const parser: Argv = yargs(args)
     .scriptName('nslab')
     .usage('$0 <command> [options]\n\nTest-lab network emulator: topology files become namespaces, veth links, bridges and routes.')
     .command(
       'validate <file>',
       'check a topology or a scenario file (and its topology); report every problem with FILE:LINE:COL and the fix',
-      (y) => file(y).option('json', { type: 'boolean', describe: 'machine-readable output' }),
+      (y) => file(y).option('json', jsonOption),
       run(lazy('validate')),
     )
     .command(
@@ -51,21 +56,21 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('topo', { type: 'string', describe: 'generate the lab: single,N | linear,N | tree,D,F | ring,N | fattree,K | dumbbell,N' })
           .option('name', { type: 'string', describe: 'lab name for --topo (default: the generator name)' })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run the lab inside user-mode Linux (has netem; no root needed); an interactive shell, or the command after --' })
-          .option('json', { type: 'boolean', describe: 'machine-readable output' }),
+          .option('json', jsonOption),
       run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
     )
-    .command('down <lab>', 'tear a lab down: stop its processes and delete its namespaces', (y) => y.positional('lab', { type: 'string' }).option('json', { type: 'boolean' }), run(lazy('down')))
+    .command('down <lab>', 'tear a lab down: stop its processes and delete its namespaces', (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).option('json', jsonOption), run(lazy('down')))
     .command(
       'show <lab>',
       "a running lab's nodes, interfaces, addresses, peers, link states (read from the kernel now), impairments and processes",
-      (y) => y.positional('lab', { type: 'string' }).option('json', { type: 'boolean', describe: 'machine-readable output' }),
+      (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).option('json', jsonOption),
       run(lazy('show')),
     )
-    .command('ls', 'list the labs on this machine', (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }), run(lazy('ls')))
+    .command('ls', 'list the labs on this machine', (y) => y.option('json', jsonOption), run(lazy('ls', 'ls')))
     .command(
       'exec <lab> <node> [cmd..]',
       'run a command in a node (argv, no shell; use -- before the command): stdio and exit code pass through',
-      (y) => y.positional('lab', { type: 'string' }).positional('node', { type: 'string' }).positional('cmd', { type: 'string', array: true }),
+      (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).positional('node', { type: 'string', describe: 'a node of the lab' }).positional('cmd', { type: 'string', array: true, describe: 'the command and its arguments (after --)' }),
       run(lazy('exec')),
     )
     .command(
@@ -73,12 +78,12 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
       'change a link\'s impairments while the lab runs (LINK: h1:eth0 or h1-s1); keys not given stay as they are',
       (y) =>
         y
-          .positional('lab', { type: 'string' })
-          .positional('link', { type: 'string' })
+          .positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" })
+          .positional('link', { type: 'string', describe: 'h1-s1 (two nodes) or h1:eth0 (an interface)' })
           .option('rate', { type: 'string', describe: 'rate limit, tc units (10mbit)' })
           .option('delay', { type: 'string', describe: 'one-way delay per direction (80ms)' })
           .option('jitter', { type: 'string', describe: 'delay variation (5ms)' })
-          .option('distribution', { choices: ['normal', 'pareto', 'paretonormal', 'uniform'] as const })
+          .option('distribution', { choices: ['normal', 'pareto', 'paretonormal', 'uniform'] as const, describe: 'jitter distribution (needs --jitter)' })
           .option('loss', { type: 'string', describe: 'random loss (2%)' })
           .option('duplicate', { type: 'string', describe: 'duplication (1%)' })
           .option('reorder', { type: 'string', describe: 'reordering (25%, needs a delay)' })
@@ -89,16 +94,16 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
       run(lazy('impair')),
     )
     .command(
-      'link <lab> <link> <state>',
-      'take a link down, bring it back up, or blackhole it (carrier up, every frame dropped: a silent failure)',
-      (y) => y.positional('lab', { type: 'string' }).positional('link', { type: 'string' }).positional('state', { choices: ['up', 'down', 'blackhole'] as const }),
+      'link <lab> <words..>',
+      'take a link down, bring it back up, or blackhole it (carrier up, every frame dropped: a silent failure): LINK up|down|blackhole, where LINK is h1-s1, h1:eth0, or the two nodes (nslab link LAB s1 h1 down, Mininet\'s order)',
+      (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).positional('words', { type: 'string', array: true, describe: 'LINK up|down|blackhole, or NODE NODE up|down|blackhole' }),
       run(lazy('link')),
     )
-    .command('shell <lab> <node>', 'an interactive shell in a node, with the node in the prompt', (y) => y.positional('lab', { type: 'string' }).positional('node', { type: 'string' }), run(lazy('shell')))
+    .command('shell <lab> <node>', 'an interactive shell in a node, with the node in the prompt', (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).positional('node', { type: 'string', describe: 'a node of the lab' }), run(lazy('shell')))
     .command(
       'clean',
       'remove what is left of labs whose builder or owner died (--all: every lab)',
-      (y) => y.option('all', { type: 'boolean', describe: 'also remove labs that are up' }).option('json', { type: 'boolean' }),
+      (y) => y.option('all', { type: 'boolean', describe: 'also remove labs that are up' }).option('json', jsonOption),
       run(lazy('clean')),
     )
     .command(
@@ -111,7 +116,7 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('keep', { type: 'boolean', describe: 'leave the lab up afterwards for debugging' })
           .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run inside user-mode Linux (has netem; no root needed)' }),
-      run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : lazy('run', 'run')(argv))),
+      run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args))),
     )
     .command(
       'graph <file>',
@@ -128,14 +133,17 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
       'translate a topology for another tool (containerlab)',
       (y) =>
         file(y)
-          .option('format', { type: 'string', choices: ['containerlab'], demandOption: true })
+          .option('format', { type: 'string', choices: ['containerlab'], demandOption: true, describe: 'the other tool' })
           .option('output', { alias: 'o', type: 'string', describe: 'write here instead of stdout' })
           .option('image', { type: 'string', describe: 'container image for every node (default ghcr.io/srl-labs/network-multitool)' }),
       run(lazy('exportTopology', 'graph')),
     )
-    .command('schema <which>', 'print the JSON Schema of topology or scenario files (for editors)', (y) => y.positional('which', { choices: ['topology', 'scenario'] as const }), run(lazy('schema')))
-    .completion('completion', 'print a shell completion script (bash/zsh): nslab completion >> ~/.bashrc')
-    .command('doctor', 'check root, iproute2, kernel features, qdiscs and tools, with the fix for each gap', (y) => y.option('json', { type: 'boolean' }), run(lazy('doctor')))
+    .command('schema <which>', 'print the JSON Schema of topology or scenario files (for editors)', (y) => y.positional('which', { choices: ['topology', 'scenario'] as const, describe: 'which file format' }), run(lazy('schema')))
+    // A command of its own, so that `nslab completion --help` prints help (yargs' completion command prints the
+    // script whatever follows it); yargs still answers the script's --get-yargs-completions.
+    .command('completion', 'print a shell completion script (bash/zsh): nslab completion >> ~/.bashrc', (y) => y, () => void parser.showCompletionScript())
+    .completion('__completion', false)
+    .command('doctor', 'check root, iproute2, kernel features, qdiscs and tools, with the fix for each gap', (y) => y.option('json', jsonOption), run(lazy('doctor')))
     .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'name a command (nslab --help lists them)')
     .strict()
@@ -146,7 +154,7 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`nslab: ${msg}\n(nslab --help lists commands and options)\n`);
-      exitCode = 1;
+      exitCode = 2; // a usage error is an error, not a failed expectation
     });
   await parser.parseAsync();
   return exitCode;

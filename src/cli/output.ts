@@ -19,18 +19,22 @@ export function printError(e: unknown, json: boolean): number {
   return 2;
 }
 
-/** Phase and count on one rewritten line, only when stderr is a terminal and only after the first second. */
-export function progressReporter(): ((phase: string, done: number, total: number) => void) & { end(): void } {
-  const tty = process.stderr.isTTY && !process.env.CI;
+/**
+ * Phase and count on one rewritten line, only when stderr is a terminal and only after the first second.
+ * NSLAB_NO_PROGRESS=1 turns it off: nslab inside user-mode Linux writes to the guest's console, a terminal even
+ * when the host's output goes to a file.
+ */
+export function progressReporter(stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr): ((phase: string, done: number, total: number) => void) & { end(): void } {
+  const tty = stream.isTTY && !process.env.CI && !process.env.NSLAB_NO_PROGRESS;
   const started = Date.now();
   let shown = false;
   const fn = ((phase: string, done: number, total: number) => {
     if (!tty || Date.now() - started < 1000) return;
     shown = true;
-    process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`);
+    stream.write(`\r\x1b[K${phase} ${done}/${total}`);
   }) as ((phase: string, done: number, total: number) => void) & { end(): void };
   fn.end = () => {
-    if (shown) process.stderr.write('\r\x1b[K');
+    if (shown) stream.write('\r\x1b[K');
   };
   return fn;
 }

@@ -6,7 +6,8 @@ import { NslabError } from '../model/index.js';
 import { humanHooks, toJUnit, toJsonReport, toTap } from '../report/index.js';
 import { loadScenario } from '../scenario/load.js';
 import type { ScenarioResult } from '../scenario/model.js';
-import { runScenario } from '../scenario/run.js';
+import { runScenario, type RunHooks } from '../scenario/run.js';
+import { withUmlCommand } from './uml.js';
 import { abortOnSignals } from './output.js';
 import { requireRoot } from '../api/index.js';
 
@@ -22,11 +23,22 @@ export function parseReports(values: string[]): ReportTarget[] {
     const [format, ...rest] = v.split('=');
     const path = rest.join('=') || undefined;
     if (!['json', 'junit', 'tap', 'html'].includes(format))
-      throw new NslabError('E_USAGE', `unknown report format '${format}'`, { exitCode: 1, hint: '--report json=FILE, --report junit=FILE, --report tap[=FILE], --report html=DIR' });
+      throw new NslabError('E_USAGE', `unknown report format '${format}'`, { hint: '--report json=FILE, --report junit=FILE, --report tap[=FILE], --report html=DIR' });
     if (format !== 'tap' && !path)
-      throw new NslabError('E_USAGE', `--report ${format} needs a destination: --report ${format}=${format === 'html' ? 'DIR' : 'FILE'}`, { exitCode: 1 });
+      throw new NslabError('E_USAGE', `--report ${format} needs a destination: --report ${format}=${format === 'html' ? 'DIR' : 'FILE'}`);
     return { format: format as ReportTarget['format'], path };
   });
+}
+
+/** A scenario's error (E_QDISC_MISSING, say) names `nslab run --kernel uml …`, the command that was run, in every report. */
+function retargetHooks(hooks: RunHooks, rawArgs: string[]): RunHooks {
+  return {
+    ...hooks,
+    onTeardown: (res) => {
+      if (res.error) res.error = withUmlCommand(res.error, rawArgs);
+      hooks.onTeardown?.(res);
+    },
+  };
 }
 
 function write(path: string, text: string): void {
@@ -34,7 +46,7 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-export async function run(argv: Argv): Promise<number> {
+export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scenario as string[]) ?? [])]): Promise<number> {
   const files = (argv.scenario as string[]).map(String);
   const reports = parseReports(((argv.report as string[] | undefined) ?? []).map(String));
   // Load every scenario first: a typo in the third file is reported before the first lab is built.
@@ -52,7 +64,7 @@ export async function run(argv: Argv): Promise<number> {
     for (const s of scenarios) {
       if (sig.signal.aborted) break;
       results.push(
-        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: humanHooks(human, color) }),
+        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: retargetHooks(humanHooks(human, color), rawArgs) }),
       );
     }
   } finally {
@@ -64,6 +76,11 @@ export async function run(argv: Argv): Promise<number> {
     else if (r.format === 'tap') r.path ? write(r.path, toTap(results)) : process.stdout.write(toTap(results));
     else (await import('./html.js')).writeHtmlReport(r.path!, results, pictures);
   }
-  if (results.length < scenarios.length || results.some((r) => r.status === 'error')) return 2;
+  return runExitCode(results, scenarios.length);
+}
+
+/** 0 every expectation held; 1 an expectation failed; 2 anything else (an error, or scenarios that never ran). */
+export function runExitCode(results: Pick<ScenarioResult, 'status'>[], scenarios: number): 0 | 1 | 2 {
+  if (results.length < scenarios || results.some((r) => r.status === 'error')) return 2;
   return results.some((r) => r.status === 'fail') ? 1 : 0;
 }

@@ -1,7 +1,8 @@
 // `--kernel uml`: hand the command to the same CLI running inside user-mode Linux, forwarding output, signals
 // and the exit code. Works without root on the host.
 
-import { runNslabInUml, runScriptInUml } from '../api/index.js';
+import { runNslabInUml, runScriptInUml, UML_COMMAND } from '../api/index.js';
+import { NslabError } from '../model/index.js';
 import { shQuote } from '../sys/uml.js';
 import { loadTopology, resolveRawTopology } from '../topology/index.js';
 import { loadScenario } from '../scenario/load.js';
@@ -21,6 +22,21 @@ export function argsWithoutKernel(raw: string[]): string[] {
     out.push(raw[i]);
   }
   return out;
+}
+
+/** The command the user typed, with `--kernel uml` after the verb: what to run where the kernel lacks something. */
+export function umlCommand(rawArgs: string[]): string {
+  const [verb, ...rest] = argsWithoutKernel(rawArgs);
+  const quote = (t: string) => (/^[\w@%+=:,./-]+$/.test(t) ? t : shQuote(t));
+  return ['nslab', verb, '--kernel', 'uml', ...rest].map(quote).join(' ');
+}
+
+/** Errors from the library name `nslab up --kernel uml FILE`; after `nslab run x.yaml` they should name that. */
+export function withUmlCommand<T extends { message: string; hint?: string }>(e: T, rawArgs: string[]): T {
+  const text = (s: string) => s.replaceAll(UML_COMMAND, umlCommand(rawArgs));
+  if (e instanceof NslabError)
+    return new NslabError(e.code, text(e.message), { hint: e.hint && text(e.hint), problems: e.problems, details: e.details, cause: e.cause }) as unknown as T;
+  return { ...e, message: text(e.message), hint: e.hint && text(e.hint) };
 }
 
 export async function runUml(argv: Argv, rawArgs: string[]): Promise<number> {

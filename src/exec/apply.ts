@@ -31,7 +31,6 @@ export const EXEC_TIMEOUT_MS = 60_000;
 
 function opFailed(stage: string, op: Operation, command: string, stderr: string): NslabError {
   return new NslabError('E_KERNEL_OP', `${op.kind} failed for ${op.subject} (stage ${stage}): ${stderr.split('\n')[0] || 'no error text'}`, {
-    exitCode: 2,
     hint: 'everything already built was rolled back; run the command below by hand to investigate, or nslab doctor to check kernel support',
     details: { operation: op.kind, subject: op.subject, command, stderr, rendered: renderOperation(op) },
   });
@@ -41,7 +40,7 @@ function opFailed(stage: string, op: Operation, command: string, stderr: string)
 const EXEC_GRACE_MS = 2_000;
 
 function interrupted(where: string): NslabError {
-  return new NslabError('E_INTERRUPTED', `interrupted ${where}`, { exitCode: 2, hint: 'the partly built lab was rolled back' });
+  return new NslabError('E_INTERRUPTED', `interrupted ${where}`, { hint: 'the partly built lab was rolled back' });
 }
 
 async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps): Promise<void> {

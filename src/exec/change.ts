@@ -45,7 +45,6 @@ export async function applyChange(
     deps.store.write(journal);
     const u = undone.failure;
     throw new NslabError('E_KERNEL_OP', `${change.what}: ${f.op.kind} failed for ${f.op.subject}: ${firstLine(f.stderr)}`, {
-      exitCode: 2,
       hint: u
         ? `rolling the change back failed too (${u.op.kind} for ${u.op.subject}: ${firstLine(u.stderr)}): the link's shaping is in an unknown state, and the next change of it rebuilds it from a clean root ('nslab impair LAB LINK --clear' does)`
         : 'the change was rolled back: the lab is as it was before it (nslab doctor checks which qdiscs this kernel has)',

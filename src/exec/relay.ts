@@ -278,7 +278,6 @@ export async function readTagsByRelay(runner: Runner, names: string[], timeoutMs
   if (r.exitCode !== 0) {
     const m = /@@nslab-fail \d+ (.*)/.exec(r.stderr);
     throw new NslabError('E_TAG_READ', `reading the ownership tags of ${names.length} namespace(s) failed: ${r.timedOut ? `timed out after ${timeoutMs} ms` : m?.[1] ?? r.stderr.trim()}`, {
-      exitCode: 2,
       hint: 'nothing was deleted; run the command again (nslab down / nslab clean)',
     });
   }

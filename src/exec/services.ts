@@ -36,7 +36,6 @@ function hostPathOf(op: Operation, labDir: string, target: string): string | und
 
 function serviceFailed(op: Operation, message: string, detail: string, command: string): NslabError {
   return new NslabError('E_SERVICE', `${op.subject}: ${message}${detail ? `:\n${detail}` : ''}`, {
-    exitCode: 2,
     hint: 'everything already built was rolled back; the log of the attempt is in the lab folder while it is up, and the command below starts the daemon by hand',
     details: { subject: op.subject, command, rendered: renderOperation(op) },
   });
@@ -90,7 +89,7 @@ export async function runServiceStage(stage: Stage, journal: Journal, deps: Serv
       if (!isRunning(p.pid, p.startTime))
         throw serviceFailed(op, 'the daemon exited while starting', tailFile(p.log), renderCommand('ip', argvOf(op, op.args).slice(1)));
       if (!ready || fileExists(ready)) return;
-      if (deps.signal?.aborted) throw new NslabError('E_INTERRUPTED', `interrupted while ${op.subject} was starting`, { exitCode: 2, hint: 'the partly built lab was rolled back' });
+      if (deps.signal?.aborted) throw new NslabError('E_INTERRUPTED', `interrupted while ${op.subject} was starting`, { hint: 'the partly built lab was rolled back' });
       if (Date.now() > deadline) throw serviceFailed(op, `not ready (no ${op.service!.readyFile}) after ${deps.readyTimeoutMs ?? SERVICE_READY_TIMEOUT_MS} ms`, tailFile(p.log), '');
       await new Promise((r) => setTimeout(r, 20));
     }

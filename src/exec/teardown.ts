@@ -182,7 +182,6 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
 
 export function teardownError(r: TeardownReport): NslabError {
   return new NslabError('E_TEARDOWN', `teardown of lab '${r.lab}' left ${r.errors.length} problem(s): ${r.errors.join('; ')}`, {
-    exitCode: 2,
     hint: `run 'nslab clean' to retry; the journal in /run/nslab/${r.lab} still lists what remains`,
   });
 }

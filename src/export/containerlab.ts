@@ -67,7 +67,6 @@ export function clabInterfaceName(ifname: string): string {
   const name = `eth${Number(m[1]) + 1}`;
   if (name.length > IFNAMSIZ_USABLE)
     throw new NslabError('E_EXPORT_IFNAME', `interface ${ifname} would become ${name} in containerlab, longer than ${IFNAMSIZ_USABLE} characters`, {
-      exitCode: 1,
       hint: 'rename the interface in the topology file (endpoints: ["node:ethX", ...]) to a shorter ethN or a name that is not ethN',
     });
   return name;

@@ -30,8 +30,11 @@ export class NslabError extends Error {
   readonly code: string;
   readonly hint?: string;
   readonly problems: Problem[];
-  /** 1: invalid input or failed check; 2: runtime error. */
-  readonly exitCode: 1 | 2;
+  /**
+   * The process exit code for any error: 2. Exit 1 means only "an expectation failed", which is a result, not an
+   * error; an invalid or missing file, a missing tool, a kernel failure or a timeout all exit 2.
+   */
+  readonly exitCode = 2 as const;
   readonly details: Record<string, unknown>;
 
   constructor(
@@ -41,7 +44,6 @@ export class NslabError extends Error {
       hint?: string;
       cause?: unknown;
       problems?: Problem[];
-      exitCode?: 1 | 2;
       details?: Record<string, unknown>;
     } = {},
   ) {
@@ -50,7 +52,6 @@ export class NslabError extends Error {
     this.code = code;
     this.hint = opts.hint;
     this.problems = opts.problems ?? [];
-    this.exitCode = opts.exitCode ?? 2;
     this.details = opts.details ?? {};
   }
 

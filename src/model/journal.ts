@@ -83,7 +83,6 @@ export function labNotUp(j: Pick<Journal, 'lab' | 'status'>): NslabError | undef
         ? `lab '${j.lab}' is still being built`
         : `lab '${j.lab}' is ${j.status} (a teardown of it failed)`;
   return new NslabError('E_LAB_NOT_UP', `${why}: it cannot be entered or changed`, {
-    exitCode: 2,
     hint: j.status === 'building' ? `wait for 'nslab up' to finish ('nslab ls' shows it)` : `'nslab ls' shows its state; 'nslab clean' removes what is left of it`,
   });
 }

@@ -32,7 +32,10 @@ export function formatStepLine(r: StepResult, color = false): string {
 
 export function formatSummary(res: ScenarioResult): string {
   const n = (s: StepResult['status']) => res.steps.filter((x) => x.status === s).length;
-  const head = `${res.status.toUpperCase()} ${res.name}: ${n('pass')} passed, ${n('fail')} failed, ${n('error')} errors, ${n('skipped')} skipped`;
+  // The scenario's own error (the lab did not come up, a timeout, teardown) counts too: an ERROR line that says
+  // "0 errors" contradicts itself.
+  const errors = n('error') + (res.error ? 1 : 0);
+  const head = `${res.status.toUpperCase()} ${res.name}: ${n('pass')} passed, ${n('fail')} failed, ${errors} error${errors === 1 ? '' : 's'}, ${n('skipped')} skipped`;
   const times = `lab up ${(res.setupMs / 1000).toFixed(2)}s, steps ${(res.stepsMs / 1000).toFixed(2)}s, teardown ${(res.teardownMs / 1000).toFixed(2)}s, total ${(res.totalMs / 1000).toFixed(2)}s`;
   const err = res.error ? `\n  error ${res.error.code}: ${res.error.message}${res.error.hint ? `\n  fix: ${res.error.hint}` : ''}` : '';
   const kept = res.kept ? `\n  the lab is still up (--keep): enter it with 'nslab shell ${res.lab} NODE', remove it with 'nslab down ${res.lab}'` : '';

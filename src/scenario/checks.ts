@@ -46,7 +46,7 @@ export function parseMetricCheck(metric: string, value: unknown): MetricCheck {
     try {
       new RegExp(String(value));
     } catch (e) {
-      throw new NslabError('E_BAD_REGEX', `${JSON.stringify(value)} is not a regular expression: ${(e as Error).message}`, { exitCode: 1, hint: 'escape special characters with \\\\' });
+      throw new NslabError('E_BAD_REGEX', `${JSON.stringify(value)} is not a regular expression: ${(e as Error).message}`, { hint: 'escape special characters with \\\\' });
     }
     return { metric, expectation: { op: 'regex', pattern: String(value), negate: metric === 'stdout_not', text: String(value) } };
   }

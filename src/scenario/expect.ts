@@ -92,7 +92,6 @@ function bad(text: string, ctx: ExpectationContext, message: string, hint: strin
   const where = ctx.metric ? ` for ${ctx.metric}` : '';
   return new NslabError('E_BAD_EXPECTATION', `expectation '${text}'${where}: ${message}`, {
     hint,
-    exitCode: 1,
     details: { expectation: text, metric: ctx.metric },
   });
 }
@@ -280,7 +279,6 @@ function checkApprox(e: Extract<Expectation, { op: '~' }>, measured: Measured): 
     if (measured === null || measured === undefined || Number.isNaN(measured)) return { ok: false, expected, measured: 'n/a (not measured)' };
     throw new NslabError('E_BAD_EXPECTATION', `expectation '${e.text}' needs packet counts, got a bare percentage (${measured})`, {
       hint: "'~N%' judges lost/sent with a binomial interval; use it on a packet-loss metric (ping, iperf3 UDP), or write '< N%' for a plain bound",
-      exitCode: 1,
       details: { expectation: e.text },
     });
   }

@@ -47,7 +47,8 @@ function defaultName(s: StepSpec): string {
     case 'ping':
       return `ping ${s.from} → ${s.to}`;
     case 'iperf3':
-      return `iperf3 ${s.client} → ${s.server} (${s.protocol} ${s.durationS}s)`;
+      // The arrow follows the data: with reverse (iperf3 -R) the server sends and the client receives.
+      return s.reverse ? `iperf3 ${s.server} → ${s.client} (${s.protocol} ${s.durationS}s, reverse: server sends)` : `iperf3 ${s.client} → ${s.server} (${s.protocol} ${s.durationS}s)`;
     case 'exec':
       return `exec ${s.node}: ${cmdText(s.cmd)}`.slice(0, 80);
     case 'reach':
@@ -97,7 +98,7 @@ const scenarioPolicy: SalvagePolicy = (p) => {
 };
 
 function invalidScenario(file: string, problems: Problem[]): NslabError {
-  return new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems, exitCode: 1 });
+  return new NslabError('E_INVALID_SCENARIO', `${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`, { problems });
 }
 
 export function loadScenarioText(text: string, file: string): Scenario {
@@ -273,7 +274,7 @@ function readText(file: string, hint: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new NslabError('E_READ', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { exitCode: 1, hint });
+    throw new NslabError('E_READ', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { hint });
   }
 }
 

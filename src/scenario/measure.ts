@@ -33,7 +33,7 @@ export function targetAddress(lab: Lab, to: string, family?: 4 | 6): string {
   const node = lab.topology.nodes.find((n) => n.name === to);
   if (!node) return to;
   const a = nodeAddress(node, family ?? 4) ?? (family ? undefined : nodeAddress(node, 6));
-  if (!a) throw new NslabError('E_NO_ADDRESS', `node '${to}' has no IPv${family ?? 4} address`, { exitCode: 1, hint: 'pick another family or node' });
+  if (!a) throw new NslabError('E_NO_ADDRESS', `node '${to}' has no IPv${family ?? 4} address`, { hint: 'pick another family or node' });
   return a;
 }
 

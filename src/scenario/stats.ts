@@ -91,7 +91,6 @@ function checkCounts(trials: number, successes: number, confidence: number): voi
   const bad = (what: string): never => {
     throw new NslabError('E_STATS_INPUT', what, {
       hint: 'pass whole packet counts: 0 <= lost <= sent, sent > 0, and a confidence strictly between 0 and 1 (e.g. 0.99)',
-      exitCode: 1,
     });
   };
   if (!Number.isInteger(trials) || trials <= 0) bad(`trials must be a positive whole number, got ${trials}`);
@@ -136,7 +135,6 @@ export function lossConsistent(opts: { sent: number; lost: number; expectedPct: 
   if (!(expectedPct >= 0 && expectedPct <= 100)) {
     throw new NslabError('E_STATS_INPUT', `expected loss must be a percentage between 0 and 100, got ${expectedPct}`, {
       hint: "write the loss probability as a percentage, e.g. '~10%'",
-      exitCode: 1,
     });
   }
   const ci = binomialInterval({ trials: sent, successes: lost, confidence: opts.confidence });

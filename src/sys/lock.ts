@@ -64,7 +64,6 @@ export async function lockFile(path: string, what: string, timeoutMs = 120_000):
         /* gone meanwhile */
       }
       throw new NslabError('E_LAB_BUSY', `${what} is locked by another nslab command${holder ? ` (pid ${holder})` : ''} for more than ${Math.round(timeoutMs / 1000)} s`, {
-        exitCode: 2,
         hint: 'wait for that command to finish, or stop it',
       });
     }

@@ -41,7 +41,6 @@ export const PROBE_TIMEOUT_MS = 20_000;
 /** The probe could not finish: say what failed (never "no such qdisc" for a probe that did not get that far). */
 function probeFailed(what: string, stderr: string): NslabError {
   return new NslabError('E_PROBE', `the kernel capability probe ${what}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`, {
-    exitCode: 2,
     hint: 'run nslab doctor to see what this kernel supports; on a busy machine, try again',
   });
 }

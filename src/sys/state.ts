@@ -6,7 +6,10 @@
 
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeSync, chmodSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_STATE_DIR, LAB_NAME_PATTERN, netnsLabPrefix, NslabError, type Journal } from '../model/index.js';
+// Named modules, not model/index: `nslab ls` and `nslab exec` load this file, and each module costs start-up time.
+import { DEFAULT_STATE_DIR, LAB_NAME_PATTERN, netnsLabPrefix } from '../model/limits.js';
+import { NslabError } from '../model/errors.js';
+import type { Journal } from '../model/journal.js';
 
 /** Why a state path cannot be trusted, or undefined. Root's own state must be root's; a user's may be theirs. */
 function distrust(st: Stats): string | undefined {
@@ -19,14 +22,12 @@ function distrust(st: Stats): string | undefined {
 
 function untrusted(path: string, problem: string): NslabError {
   return new NslabError('E_STATE_UNTRUSTED', `refusing ${path}: it ${problem}; whoever can write nslab's state can make it delete namespaces and kill processes that are not a lab's`, {
-    exitCode: 2,
     hint: `nslab writes its state root-owned and private (0700 directories, 0600 journals). Find out who changed ${path}; if its content is yours, fix it (chown root: / chmod go-w, or replace the link by the directory), otherwise remove it and clean up by hand (ip netns list)`,
   });
 }
 
 function needsRoot(path: string): NslabError {
   return new NslabError('E_NOT_ROOT', `cannot read nslab's state in ${path}: it is root's (labs are built by root)`, {
-    exitCode: 2,
     hint: 'run the command as root (sudo nslab ...)',
   });
 }
@@ -53,7 +54,7 @@ export class StateStore {
   labDir(lab: string): string {
     // The name is checked again here: it becomes a path, and a path must never climb out of the root.
     if (!LAB_NAME_PATTERN.test(lab))
-      throw new NslabError('E_BAD_LAB_NAME', `'${lab}' is not a lab name`, { exitCode: 1, hint: 'lab names are 1-12 characters of a-z, 0-9 and -' });
+      throw new NslabError('E_BAD_LAB_NAME', `'${lab}' is not a lab name`, { hint: 'lab names are 1-12 characters of a-z, 0-9 and -' });
     return join(this.root, lab);
   }
 
@@ -72,7 +73,6 @@ export class StateStore {
         if (found.state === 'corrupt') throw this.corruptError(lab, found.reason);
         const j = found.state === 'ok' ? found.journal : undefined;
         throw new NslabError('E_LAB_EXISTS', `lab '${lab}' already exists${j ? ` (${j.status}, owner pid ${j.ownerPid})` : ''}`, {
-          exitCode: 1,
           hint: `remove it with 'nslab down ${lab}' (or 'nslab clean' if its builder died), or give this lab another name`,
         });
       }
@@ -158,7 +158,6 @@ export class StateStore {
   corruptError(lab: string, reason: string): NslabError {
     const dir = this.labDir(lab);
     return new NslabError('E_JOURNAL_CORRUPT', `lab '${lab}': its journal ${join(dir, 'journal.json')} is unreadable (${reason}); nothing proves which namespaces are the lab's, so nslab leaves them alone`, {
-      exitCode: 2,
       hint: `check 'ip netns list | grep ${netnsLabPrefix(lab)}', remove those by hand (ip netns del NAME), then rm -r ${dir}`,
     });
   }

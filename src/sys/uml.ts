@@ -59,7 +59,6 @@ export function umlModuleOrder(modulesDepText: string, wanted: string[]): string
     if (p === undefined)
       throw new NslabError('E_UML_MODULE_UNKNOWN', `kernel module ${w} is not in the user-mode Linux modules.dep`, {
         hint: `check the name against ${UML_MODULES_ROOT}/<version>/modules.dep (it may be built in, or absent from this kernel)`,
-        exitCode: 1,
       });
     return p;
   };
@@ -196,7 +195,7 @@ const EXIT_FILE = 'exit-code';
 function initScript(p: InitScriptParts): string {
   for (const k of Object.keys(p.env))
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-      throw new NslabError('E_UML_ENV', `environment variable name ${JSON.stringify(k)} is not a shell identifier`, { exitCode: 1 });
+      throw new NslabError('E_UML_ENV', `environment variable name ${JSON.stringify(k)} is not a shell identifier`);
   const d = shQuote(p.dir);
   const cmd = p.argv.map(shQuote).join(' ');
   const lines = [
@@ -255,7 +254,7 @@ function initScript(p: InitScriptParts): string {
  *   owned by that uid (0700).
  */
 export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
-  if (opts.argv.length === 0) throw new NslabError('E_UML_ARGV', 'runInUml needs a command (argv is empty)', { exitCode: 1 });
+  if (opts.argv.length === 0) throw new NslabError('E_UML_ARGV', 'runInUml needs a command (argv is empty)');
   const avail = umlAvailable();
   if (!avail.ok || !avail.modulesDir || !avail.kernel)
     throw new NslabError('E_UML_MISSING', `user-mode Linux is not usable: ${avail.reason}`, { hint: UML_INSTALL_HINT });
@@ -265,7 +264,7 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
   const modulePaths = umlModuleOrder(depText, opts.modules ?? UML_DEFAULT_MODULES).map((m) => join(modulesDir, m));
   const memMb = opts.memMb ?? UML_DEFAULT_MEM_MB;
   if (!Number.isInteger(memMb) || memMb < 32)
-    throw new NslabError('E_UML_MEM', `memMb must be an integer of at least 32, got ${memMb}`, { exitCode: 1 });
+    throw new NslabError('E_UML_MEM', `memMb must be an integer of at least 32, got ${memMb}`);
   const timeoutMs = opts.timeoutMs ?? UML_DEFAULT_TIMEOUT_MS;
   const interactive = opts.interactive ?? false;
   if (opts.signal?.aborted) throw new NslabError('E_UML_ABORTED', 'aborted before user-mode Linux started');

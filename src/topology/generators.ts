@@ -27,7 +27,7 @@ export function topoUsage(): string {
 export function parseTopoSpec(text: string): TopoSpec {
   const [kind, ...rest] = text.split(',');
   const bad = (why: string) =>
-    new NslabError('E_BAD_TOPO', `--topo ${text}: ${why}`, { exitCode: 1, hint: topoUsage() });
+    new NslabError('E_BAD_TOPO', `--topo ${text}: ${why}`, { hint: topoUsage() });
   if (!(TOPO_KINDS as readonly string[]).includes(kind)) throw bad(`unknown generator '${kind}'`);
   const params = rest.map(Number);
   if (params.some((n) => !Number.isInteger(n) || n < 1)) throw bad('parameters are positive integers');
@@ -67,9 +67,9 @@ export function generateTopology(spec: TopoSpec): { nodes: Record<string, RawNod
   const text = `${spec.kind},${spec.params.join(',')}`;
   const count = (n: number) => (n <= Number.MAX_SAFE_INTEGER ? String(n) : `more than ${Number.MAX_SAFE_INTEGER}`);
   if (size.nodes > LIMITS.nodes)
-    throw new NslabError('E_TOO_MANY_NODES', `topo ${text} makes ${count(size.nodes)} nodes; the limit is ${LIMITS.nodes}`, { exitCode: 1, hint: 'use smaller generator parameters, or split the lab' });
+    throw new NslabError('E_TOO_MANY_NODES', `topo ${text} makes ${count(size.nodes)} nodes; the limit is ${LIMITS.nodes}`, { hint: 'use smaller generator parameters, or split the lab' });
   if (size.links > LIMITS.links)
-    throw new NslabError('E_TOO_MANY_LINKS', `topo ${text} makes ${count(size.links)} links; the limit is ${LIMITS.links}`, { exitCode: 1, hint: 'use smaller generator parameters, or split the lab' });
+    throw new NslabError('E_TOO_MANY_LINKS', `topo ${text} makes ${count(size.links)} links; the limit is ${LIMITS.links}`, { hint: 'use smaller generator parameters, or split the lab' });
   const nodes: Record<string, RawNode> = {};
   const links: RawLink[] = [];
   const sw = (n: string) => (nodes[n] = { kind: 'switch' });

@@ -14,7 +14,6 @@ import { formatDocPath, parseYamlDocument } from './yaml.js';
 function invalid(file: string, problems: Problem[]): NslabError {
   return new NslabError('E_INVALID_TOPOLOGY', `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
     problems,
-    exitCode: 1,
   });
 }
 
@@ -94,7 +93,6 @@ export function loadTopology(file: string, overrides: TopologyOverrides = {}): R
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new NslabError('E_READ', `cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, {
-      exitCode: 1,
       cause: e,
       hint: err.code === 'ENOENT' ? 'check the path; topologies/ holds the shipped examples' : undefined,
     });

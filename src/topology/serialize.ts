@@ -50,11 +50,9 @@ export function findLink(t: ResolvedTopology, spec: string): ResolvedLink {
   const all = t.links.map((l) => `${l.a.node}-${l.b.node} (${describeLink(l)})`);
   if (matches.length === 0)
     throw new NslabError('E_UNKNOWN_LINK', `lab '${t.name}' has no link '${spec}'`, {
-      exitCode: 1,
       hint: `name a link as node:interface or nodeA-nodeB; links: ${all.slice(0, 12).join(', ')}${all.length > 12 ? ', …' : ''}`,
     });
   throw new NslabError('E_AMBIGUOUS_LINK', `'${spec}' names ${matches.length} links: ${matches.map(describeLink).join('; ')}`, {
-    exitCode: 1,
     hint: 'name the link by one of its interfaces instead, e.g. ' + `${matches[0].a.node}:${matches[0].a.ifname}`,
   });
 }

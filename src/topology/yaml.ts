@@ -94,7 +94,6 @@ export function parseYamlDocument(text: string, file: string): ParsedYaml {
     const message = `${file} is ${text.length} bytes; the limit is ${LIMITS.fileBytes}`;
     const hint = 'split the lab, or use a generator (topo: tree,3,10) instead of listing every node';
     throw new NslabError('E_FILE_TOO_LARGE', message, {
-      exitCode: 1,
       hint,
       problems: [{ code: 'E_FILE_TOO_LARGE', message, path: '', location: { file, line: 1, col: 1 }, hint }],
     });
@@ -104,7 +103,7 @@ export function parseYamlDocument(text: string, file: string): ParsedYaml {
     const message = 'the document nests too deeply to read';
     const hint = 'a topology needs only a few levels of nesting: check the brackets and the indentation';
     const problems = [{ code: 'E_YAML_TOO_DEEP', message, path: '', location: { file, line: 1, col: 1 }, hint }];
-    return new NslabError('E_INVALID_FILE', `${file}: ${message}`, { exitCode: 1, cause: e, hint, problems });
+    return new NslabError('E_INVALID_FILE', `${file}: ${message}`, { cause: e, hint, problems });
   };
   // The parser, and our walks over what it builds, recurse once per level of nesting and let the stack overflow
   // escape (2,000 levels): that becomes a located problem.
@@ -132,13 +131,12 @@ export function parseYamlDocument(text: string, file: string): ParsedYaml {
     });
   }
   if (problems.length) {
-    throw new NslabError('E_INVALID_FILE', `${file}: ${problems.length} problem(s)`, { problems, exitCode: 1 });
+    throw new NslabError('E_INVALID_FILE', `${file}: ${problems.length} problem(s)`, { problems });
   }
   const aliasProblem = (message: string, at: number, cause?: unknown): NslabError => {
     const hint = `YAML aliases may expand to at most ${LIMITS.yamlAliasCount} nodes; write the repeated parts out or use a generator`;
     const pos = lineCounter.linePos(at);
     return new NslabError('E_YAML_ALIASES', `${file}: ${message}`, {
-      exitCode: 1,
       cause,
       hint,
       problems: [{ code: 'E_YAML_ALIASES', message, path: '', location: { file, line: pos.line, col: pos.col }, hint }],

@@ -18,17 +18,17 @@ const asNobody = (args: string[], input = '') =>
     env: { ...process.env, NO_COLOR: '1' },
   });
 
-t.test('validate: 0 for a good file, 1 with located problems for a bad one', async (t) => {
+t.test('validate: 0 for a good file, 2 with located problems for a bad one', async (t) => {
   const ok = await cli(['validate', 'topologies/dumbbell.yaml']);
   t.equal(ok.code, 0);
   t.match(ok.stdout, /ok — lab 'dumbbell', 8 nodes, 7 links, 3 segments/);
   const bad = await cli(['validate', 'test/fixtures/topologies/semantic-problems.yaml']);
-  t.equal(bad.code, 1);
+  t.equal(bad.code, 2);
   t.match(bad.stderr, /semantic-problems\.yaml:12:10: E_UNKNOWN_NODE/);
   const json = await cli(['validate', '--json', 'test/fixtures/topologies/semantic-problems.yaml']);
   t.equal(JSON.parse(json.stderr).error.problems.length, 6);
   const usage = await cli(['frobnicate']);
-  t.equal(usage.code, 1);
+  t.equal(usage.code, 2);
 });
 
 t.test('without root: --dry-run works, up refuses in one line naming CAP_NET_ADMIN and --kernel uml', async (t) => {
@@ -68,19 +68,25 @@ t.test('up, ls, exec (stdin, stdout, stderr, exit code), shell, down', async (t)
     t.equal(noDashes.status, 0, 'options after the node belong to the command');
     const noShell = spawnSync(process.execPath, ['dist/cli/bin.js', 'exec', name, 'h1', '--', 'echo', '$HOME;', 'id'], { encoding: 'utf8' });
     t.equal(noShell.stdout, '$HOME; id\n', 'argv, no shell');
-    const sh = spawnSync(process.execPath, ['dist/cli/bin.js', 'shell', name, 'h2'], { input: 'echo "prompt=$PS1"; ip -br addr show dev eth0; exit 3\n', encoding: 'utf8' });
+    // Piped, the shell reads a script: no prompt, and no complaint about a missing terminal.
+    const sh = spawnSync(process.execPath, ['dist/cli/bin.js', 'shell', name, 'h2'], { input: 'echo "node=$NSLAB_LAB:$NSLAB_NODE"; ip -br addr show dev eth0; exit 3\n', encoding: 'utf8' });
     t.equal(sh.status, 3);
-    t.match(sh.stdout, `prompt=[${name}:h2]`, 'the prompt names the lab and node');
+    t.match(sh.stdout, `node=${name}:h2`, 'the shell knows its lab and node');
     t.match(sh.stdout, /10\.10\.0\.2\/24/, 'the shell runs in the node');
+    t.notMatch(sh.stderr, /no job control|cannot set terminal process group/, 'piped, the shell does not ask for a terminal');
+    // On a terminal (script(1) gives it one), the shell is interactive and its prompt names the lab and node.
+    const tty = spawnSync('script', ['-qec', `${process.execPath} dist/cli/bin.js shell ${name} h2`, '/dev/null'], { input: 'echo "prompt=$PS1"; exit 4\n', encoding: 'utf8' });
+    t.equal(tty.status, 4);
+    t.match(tty.stdout, `prompt=[${name}:h2]`, 'the prompt names the lab and node');
     const unknown = await cli(['exec', name, 'h9', '--', 'true']);
-    t.equal(unknown.code, 1);
+    t.equal(unknown.code, 2);
     t.match(unknown.stderr, /E_UNKNOWN_NODE/);
   } finally {
     const down = await cli(['down', name]);
     t.equal(down.code, 0, down.stderr);
   }
   const gone = await cli(['down', name]);
-  t.equal(gone.code, 1, 'down of a lab that is not there is an input error');
+  t.equal(gone.code, 2, 'down of a lab that is not there is an error, not a failed expectation');
   t.match(gone.stderr, /E_NO_SUCH_LAB/);
   hostUnchanged(t, before, 'host unchanged');
 });

@@ -53,5 +53,7 @@ t.test('up --kernel uml runs rootless, with the lab inside the user-mode kernel'
   t.match(r.stdout, /^0$/m, 'root inside the user-mode kernel');
   t.match(r.stdout, /3 packets transmitted, 3 received/);
   t.match(r.stdout, /lab 'two-hosts' is down/);
+  // The guest's console is a terminal; the progress line it would draw there must not reach a captured log.
+  t.notMatch(r.stdout, /\x1b\[K/, 'no progress line (\\r\\x1b[K) in output that is not a terminal');
   hostUnchanged(t, before, 'host unchanged');
 });

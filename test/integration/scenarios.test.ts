@@ -77,7 +77,7 @@ t.test('a step that times out is an error (exit 2), the rest is skipped, the lab
 t.test('an invalid scenario reports every problem, located, and builds nothing', async (t) => {
   const before = hostSnapshot();
   const r = await cli(['run', 'test/fixtures/scenarios/invalid.yaml']);
-  t.equal(r.code, 1);
+  t.equal(r.code, 2, 'an invalid file is an error (2), not a failed expectation (1)');
   t.match(r.stderr, /invalid\.yaml:4:27: E_UNKNOWN_NODE/);
   t.match(r.stderr, /invalid\.yaml:5:24: E_BAD_EXPECTATION/);
   t.match(r.stderr, /E_EXPECT_METRIC: a ping step has no metric 'throughput'/);

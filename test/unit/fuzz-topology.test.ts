@@ -453,7 +453,7 @@ export function checkCase(text: string, file: string): string | undefined {
     topo = loadTopologyText(text, file);
   } catch (e) {
     if (!(e instanceof NslabError)) return `threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.stack ?? String(e)}`;
-    if (e.exitCode !== 1) return `NslabError ${e.code} with exitCode ${e.exitCode}`;
+    if (e.exitCode !== 2) return `NslabError ${e.code} with exitCode ${e.exitCode}`;
     if (!e.problems.length) return `NslabError ${e.code} without problems: ${e.message}`;
     const located = e.problems.some((p) => p.location && p.location.file === file && p.location.line >= 1 && p.location.col >= 1);
     if (!located) return `NslabError ${e.code}: no problem has a location: ${JSON.stringify(e.problems).slice(0, 500)}`;

@@ -15,7 +15,7 @@ function refused(t: Test, fn: () => unknown): { e: NslabError; ms: number; text:
   } catch (e) {
     const ms = performance.now() - t0;
     if (!(e instanceof NslabError)) throw e;
-    t.equal(e.exitCode, 1, 'exit code 1');
+    t.equal(e.exitCode, 2, 'exit code 2');
     t.ok(e.problems.length > 0, 'has problems');
     t.ok(e.problems.every((p) => p.location && p.location.line >= 1 && p.location.col >= 1), 'every problem is located');
     const text = [e.message, ...e.problems.map((p: Problem) => `${p.message} ${p.hint ?? ''}`)].join('\n');

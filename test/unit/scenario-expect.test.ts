@@ -57,7 +57,7 @@ t.test('unit mismatches are refused with E_BAD_EXPECTATION and a hint', async (t
     code: 'E_BAD_EXPECTATION',
     message: "expectation '< 5ms' for lossPct: '5ms' is a duration, but lossPct is a percentage",
     hint: "write it in the metric's unit, e.g. '< 5%'",
-    exitCode: 1,
+    exitCode: 2,
   });
   t.throws(() => parseExpectation('>= 9mbit', { metric: 'rttAvgMs' }), { code: 'E_BAD_EXPECTATION', message: /is a rate, but rttAvgMs is a duration/ });
   t.throws(() => parseExpectation('< 5ms', { metric: 'duplicates' }), { code: 'E_BAD_EXPECTATION', message: /duplicates is a plain count/ });

@@ -5,7 +5,7 @@ import { problemsOf } from '../helpers/problems.js';
 
 t.test('schema problems are located and come with a fix, and do not hide the semantic ones', async (t) => {
   const e = problemsOf(() => loadTopology('test/fixtures/topologies/many-problems.yaml'));
-  t.equal(e.exitCode, 1);
+  t.equal(e.exitCode, 2);
   t.matchSnapshot(e.format(), 'formatted');
   t.same(e.problems.map((p) => [p.code, p.path, p.location?.line, p.location?.col]), [
     ['E_SCHEMA_PATTERN', 'name', 1, 7],
@@ -53,7 +53,7 @@ t.test('duplicate keys are refused', async (t) => {
 t.test('missing file', async (t) => {
   const e = problemsOf(() => loadTopology('test/fixtures/nope.yaml'));
   t.equal(e.code, 'E_READ');
-  t.equal(e.exitCode, 1);
+  t.equal(e.exitCode, 2);
 });
 
 t.test('more focused semantic checks', async (t) => {

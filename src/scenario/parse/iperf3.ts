@@ -127,7 +127,6 @@ function parseJsonText(text: string): unknown {
     throw new NslabError('E_IPERF3_OUTPUT', `iperf3 output is not JSON: ${text.trim().split('\n')[0]?.slice(0, 120) || '(empty)'}`, {
       hint: 'run the client with -J (JSON output) and pass its complete stdout',
       cause: first,
-      exitCode: 2,
     });
   }
 }
@@ -141,7 +140,6 @@ export function parseIperf3(input: string | unknown): Iperf3Result {
     throw new NslabError('E_IPERF3_OUTPUT', 'iperf3 JSON does not have the shape nslab reads', {
       hint: `checked against ${iperf3SchemaPath()}; was the output cut short, or is this an iperf3 version other than 3.x?`,
       problems,
-      exitCode: 2,
     });
   }
   const doc = raw as Iperf3Json;
@@ -150,7 +148,6 @@ export function parseIperf3(input: string | unknown): Iperf3Result {
     const partial = intervalsOf(doc);
     throw new NslabError('E_IPERF3', `iperf3 failed: ${doc.error}`, {
       hint: errorHint(doc.error),
-      exitCode: 2,
       details: { iperf3Error: doc.error, partialIntervals: partial },
     });
   }

@@ -173,7 +173,6 @@ export function parsePing(text: string): PingResult {
         : /Network is unreachable|No route/i.test(first)
           ? "the source namespace has no route to the target; check the lab's addressing and routes (nslab up --dry-run FILE prints them; nslab exec LAB NODE -- ip route shows them live)"
           : 'pass the complete stdout of iputils ping, including the "--- ... ping statistics ---" block',
-      exitCode: 1,
       details: { firstLine: first },
     });
   }

@@ -90,7 +90,7 @@ function parseRoutes(json: string): IpRouteJson[] {
 export function selectRoute(json: string, target: string): RouteInfo | null {
   const exact = parseCidr(target);
   const addr = exact ? undefined : parseAddress(target);
-  if (!exact && !addr) throw new NslabError('E_BAD_TARGET', `'${target}' is neither an address nor a prefix`, { exitCode: 1 });
+  if (!exact && !addr) throw new NslabError('E_BAD_TARGET', `'${target}' is neither an address nor a prefix`);
   const family = (exact ?? addr)!.family;
   let best: { r: IpRouteJson; p: Cidr } | undefined;
   for (const r of parseRoutes(json)) {
