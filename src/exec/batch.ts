@@ -8,6 +8,8 @@
 
 import { NslabError, shellQuote, type Operation } from '../model/index.js';
 import { existsSync } from 'node:fs';
+
+const SETPRIV = '/usr/bin/setpriv';
 import { NETNS_DIR, netnsInode, type Runner } from '../sys/index.js';
 import { createGroup, readTagsByRelay, relayGroup, runRelay, setnsSyscall, type NetnsProof, type RelayGroup } from './relay.js';
 
@@ -103,11 +105,12 @@ function script(jobs: BatchJob[]): string {
   return parts.join('\n') + '\n';
 }
 
-async function runScript(runner: Runner, jobs: BatchJob[], timeoutMs: number, env?: Record<string, string>): Promise<BatchOutcome> {
+async function runScript(runner: Runner, jobs: BatchJob[], timeoutMs: number, env?: Record<string, string>, wrapper?: string[]): Promise<BatchOutcome> {
   // A single job needs no shell around it.
   if (jobs.length === 1 && jobs[0].tool !== 'sysctl') {
     const job = jobs[0];
-    const { file, args } = jobCommand(job);
+    const cmd = jobCommand(job);
+    const [file, ...args] = wrapper ? [...wrapper, cmd.file, ...cmd.args] : [cmd.file, ...cmd.args];
     const r = await runner.run(file, args, { input: job.ops.map(batchLine).join('\n') + '\n', timeoutMs, env });
     if (r.exitCode === 0) return { applied: job.ops };
     return failureOf(job, r.timedOut ? `timed out after ${timeoutMs} ms\n${r.stderr}` : r.stderr, []);
@@ -187,7 +190,11 @@ export async function createNamespaces(runner: Runner, ops: Operation[], tag: st
     if (!r.unavailable) return r.failure ? { applied: r.applied, failure: r.failure } : { applied: r.applied };
   }
   const lines = ops.flatMap((op) => [op, { ...op, kind: 'link.set' as const, args: ['netns', 'exec', op.args[2], 'ip', 'link', 'set', 'dev', 'lo', 'alias', tag], undo: null }]);
-  const r = await runScript(runner, [{ tool: 'ip', netns: null, ops: lines }], timeoutMs, env);
+  // The batch dies with its builder (setpriv --pdeathsig, util-linux, Essential on Debian): a builder killed mid-stage
+  // would otherwise leave the batch running, and its next tag line could land on a look-alike that took a name in the
+  // meantime (crash trial 17: one foreign namespace tagged, then deleted by `down`). Dead with the builder, the batch
+  // leaves at most one untagged namespace, which teardown names and leaves alone.
+  const r = await runScript(runner, [{ tool: 'ip', netns: null, ops: lines }], timeoutMs, env, existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL'] : undefined);
   const made = new Set(r.applied.filter((o) => o.args[1] === 'add').map((o) => o.args[2]));
   // A failing tag line leaves its namespace made but untagged: it counts as applied (it exists), unproven.
   if (r.failure?.op.args[1] === 'exec') made.add(r.failure.op.args[2]);

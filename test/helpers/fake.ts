@@ -121,6 +121,8 @@ export class FakeKernel implements Runner {
   }
 
   async run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    // setpriv --pdeathsig SIG CMD…: the command, run as it is (the fake has no parent to lose).
+    if (file === '/usr/bin/setpriv' && args[0] === '--pdeathsig') [file, ...args] = args.slice(2);
     this.spawned++;
     this.commands.push([file, ...args].join(' '));
     const res = (exitCode: number, stdout = '', stderr = ''): RunResult => ({ command: [file, ...args].join(' '), exitCode, stdout, stderr, durationMs: 0, timedOut: false });
