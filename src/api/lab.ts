@@ -253,7 +253,7 @@ export class Lab {
         // The kernel does not change under a running lab: probe once and keep the answer in the journal (a probe is
         // a few processes, which costs seconds inside user-mode Linux).
         j.qdiscs ??= (await probeKernel(this.runner)).qdiscs;
-        checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: JSON.stringify(change) })), { netns: true, veth: true, bridge: true, qdiscs: j.qdiscs });
+        checkQdiscs(needs.map((q) => ({ qdisc: q, link: linkSpec, from: dir, impairment: impairmentSummary(parsed) })), { netns: true, veth: true, bridge: true, qdiscs: j.qdiscs });
       }
       const before = { aToB: link.aToB, bToA: link.bToA };
       // After a change that failed and could not be rolled back (or died half-way), the link's state is unknown:

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { longestLossRun, mapProtocol, parsePing, selectRoute } from '../../src/scenario/parse/index.js';
 import { checkQuery, parseQuery } from '../../src/scenario/query.js';
 import { loadScenarioText } from '../../src/scenario/load.js';
-import { NslabError } from '../../src/model/index.js';
+import { NslabError, netnsName } from '../../src/model/index.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 
@@ -138,8 +138,8 @@ t.test('blackhole compiles to an nft netdev ingress drop on both ends; up and do
   const topo = resolveRawTopology({ name: 'bh', nodes: { h1: {}, s1: { kind: 'switch' } }, links: [{ endpoints: ['h1', 's1'] }] } as never, () => undefined, 'test');
   const link = topo.links[0];
   const on = compileLinkState(topo, link, 'blackhole');
-  t.same(on.map((o) => [o.tool, o.netns]), [['nft', 'nslab-bh-h1'], ['nft', 'nslab-bh-s1']]);
-  t.match(renderOperation(on[1]), /^ip netns exec nslab-bh-s1 nft add table netdev nslab_bh_[0-9a-f]+ ';' add chain netdev nslab_bh_[0-9a-f]+ in '\{' type filter hook ingress device \S+ priority -500 ';' policy drop ';' '\}'$/);
+  t.same(on.map((o) => [o.tool, o.netns]), [['nft', netnsName('bh', 'h1')], ['nft', netnsName('bh', 's1')]]);
+  t.match(renderOperation(on[1]), /^ip netns exec nslab-bh\.s1 nft add table netdev nslab_bh_[0-9a-f]+ ';' add chain netdev nslab_bh_[0-9a-f]+ in '\{' type filter hook ingress device \S+ priority -500 ';' policy drop ';' '\}'$/);
   const up = compileLinkState(topo, link, 'up');
   t.same(up.slice(0, 2).map((o) => o.args.join(' ')), on.map((o) => `add table netdev ${o.args[3]} ; delete table netdev ${o.args[3]}`), 'removal first, idempotent (add + delete)');
   t.same(up.slice(2, 4).map((o) => o.args.slice(-1)), [['up'], ['up']]);
