@@ -13,10 +13,11 @@ import { StateStore } from '../../src/sys/index.js';
 import { loadTopologyText } from '../../src/topology/index.js';
 import { cli } from '../helpers/cli.js';
 import { hostSnapshot, isRoot } from '../helpers/host.js';
+import { sandbox } from '../helpers/sandbox.js';
 
-const state = mkdtempSync(join(tmpdir(), 'frr-state-'));
-process.env.NSLAB_STATE_DIR = state;
-t.teardown(() => rmSync(state, { recursive: true, force: true }));
+// Its own state directory and lab-name prefix (the host checks then compare only this file's namespaces).
+const box = sandbox();
+const state = box.stateDir;
 const env = { NSLAB_STATE_DIR: state };
 
 const frrMissing = !existsSync('/usr/lib/frr/zebra') || !existsSync('/usr/bin/vtysh');
@@ -63,7 +64,7 @@ const hostFrrFiles = () => [...['/etc/frr', '/var/run/frr', '/var/log/frr'].flat
 t.test('OSPF ring: converges, every pair reaches, a failed link reroutes, vtysh reaches r1 only; nothing left after down', async (t) => {
   const before = hostSnapshot();
   const frrBefore = hostFrrFiles();
-  const topo = loadTopologyText(ring('frr4', 4), 'frr4.yaml');
+  const topo = loadTopologyText(ring(box.lab('frr4'), 4), 'frr4.yaml');
   let servicesAt = 0;
   const upStart = performance.now();
   const lab = await Lab.up(topo, { onProgress: (phase) => (phase === 'services' ? (servicesAt = performance.now()) : undefined) });
@@ -78,10 +79,10 @@ t.test('OSPF ring: converges, every pair reaches, a failed link reroutes, vtysh 
     t.comment(`4-router OSPF ring: up ${Math.round(upMs)} ms; all pairs (v4+v6) reachable ${Math.round(fromLinks)} ms after the links were up (${Math.round(waited)} ms after up returned)`);
 
     // vtysh through the CLI's exec, as a user types it: r1's own daemons answer.
-    const run = await cli(['exec', 'frr4', 'r1', '--', 'vtysh', '-c', 'show running-config'], { env });
+    const run = await cli(['exec', box.lab('frr4'), 'r1', '--', 'vtysh', '-c', 'show running-config'], { env });
     t.equal(run.code, 0, run.stderr);
     t.match(run.stdout, /\nhostname r1\n/, "r1's config, not another router's");
-    const nb = await cli(['exec', 'frr4', 'r1', '--', 'vtysh', '-c', 'show ip ospf neighbor json'], { env });
+    const nb = await cli(['exec', box.lab('frr4'), 'r1', '--', 'vtysh', '-c', 'show ip ospf neighbor json'], { env });
     const ids = Object.keys((JSON.parse(nb.stdout) as { neighbors: Record<string, unknown> }).neighbors).sort();
     t.equal(ids.length, 2, 'r1 has its two ring neighbours');
     const pidFile = await lab.exec('r1', ['cat', '/var/run/frr/zebra.pid']);
@@ -104,14 +105,14 @@ t.test('OSPF ring: converges, every pair reaches, a failed link reroutes, vtysh 
     t.comment(`down: ${Math.round(performance.now() - downStart)} ms`);
   }
   t.same(pids.filter(alive), [], 'no FRR process of the lab is left');
-  t.notOk(existsSync(join(state, 'frr4')), 'the lab folder (configs, sockets, logs) is gone');
+  t.notOk(existsSync(join(state, box.lab('frr4'))), 'the lab folder (configs, sockets, logs) is gone');
   t.same(hostFrrFiles(), frrBefore, "the host's /etc/frr, /var/run/frr and /var/log/frr are untouched");
   t.same(hostSnapshot(), before, 'host links, addresses, routes, /run/netns, nftables and sysctls are as before');
 });
 
 t.test('BGP: four ASes (topologies/bgp-as.yaml) establish their sessions and every pair reaches', async (t) => {
   const before = hostSnapshot();
-  const text = readFileSync('topologies/bgp-as.yaml', 'utf8').replace(/^name: bgpas$/m, 'name: frrbgp');
+  const text = readFileSync('topologies/bgp-as.yaml', 'utf8').replace(/^name: bgpas$/m, `name: ${box.lab('frrbgp')}`);
   const lab = await Lab.up(loadTopologyText(text, 'bgp-as.yaml'));
   try {
     const waited = await waitAllPairs(lab, 60_000);
@@ -127,7 +128,7 @@ t.test('BGP: four ASes (topologies/bgp-as.yaml) establish their sessions and eve
 
 t.test('two labs with the same router names run side by side without seeing each other', async (t) => {
   const before = hostSnapshot();
-  const labs = await Promise.all(['frra', 'frrb'].map((name) => Lab.up(loadTopologyText(ring(name, 2).replace('routing: ospf', 'routing: ospf\naddressing: { ipv4: 10.77.0.0/16 }'), `${name}.yaml`))));
+  const labs = await Promise.all([box.lab('frra'), box.lab('frrb')].map((name) => Lab.up(loadTopologyText(ring(name, 2).replace('routing: ospf', 'routing: ospf\naddressing: { ipv4: 10.77.0.0/16 }'), `${name}.yaml`))));
   try {
     const zebraOf = (lab: Lab) => (lab.journal() as Journal).processes.find((p) => p.node === 'r1' && p.service === 'zebra')!.pid;
     for (const lab of labs) {
@@ -148,12 +149,12 @@ t.test('two labs with the same router names run side by side without seeing each
 
 t.test('a config FRR rejects fails up with the node, the line and FRR message; nothing is left', async (t) => {
   const before = hostSnapshot();
-  const topo = loadTopologyText('name: frrbad\nrouting: ospf\nnodes:\n  r1:\n    kind: router\n    frr: |\n      router ospf\n       timers bogus 3\n  r2: { kind: router }\nlinks: [[r1, r2]]\n', 'frrbad.yaml');
+  const topo = loadTopologyText(`name: ${box.lab('frrbad')}\nrouting: ospf\nnodes:\n  r1:\n    kind: router\n    frr: |\n      router ospf\n       timers bogus 3\n  r2: { kind: router }\nlinks: [[r1, r2]]\n`, 'frrbad.yaml');
   const err = await Lab.up(topo).then(() => undefined, (e: unknown) => e);
   t.ok(err instanceof NslabError, 'up fails');
   t.equal((err as NslabError).code, 'E_SERVICE');
   t.match((err as NslabError).message, /node r1 service zebra: FRR rejected the configuration:\nline 2: % Unknown command.*timers bogus 3/);
-  t.notOk(existsSync(join(state, 'frrbad')), 'rolled back');
+  t.notOk(existsSync(join(state, box.lab('frrbad'))), 'rolled back');
   t.same(hostSnapshot(), before, 'host as before');
 });
 
@@ -162,13 +163,13 @@ t.test('SIGKILL of up while the daemons start, then clean: no FRR process or fil
   const dir = mkdtempSync(join(tmpdir(), 'frr-topo-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'frrk.yaml');
-  writeFileSync(file, ring('frrk', 4));
+  writeFileSync(file, ring(box.lab('frrk'), 4));
   let seen: number[] = [];
   // Killed once the first daemons are journaled (the others may be starting): watch the journal.
   const child = spawn(process.execPath, ['dist/cli/bin.js', 'up', file], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const store = new StateStore(state);
   for (let i = 0; i < 600; i++) {
-    const j = store.read('frrk');
+    const j = store.read(box.lab('frrk'));
     seen = j?.processes.filter((p) => p.service).map((p) => p.pid) ?? [];
     if (seen.length >= 4) break;
     await new Promise((res) => setTimeout(res, 25));
@@ -180,6 +181,6 @@ t.test('SIGKILL of up while the daemons start, then clean: no FRR process or fil
   t.equal(clean.code, 0, clean.stderr);
   await new Promise((res) => setTimeout(res, 200));
   t.same(seen.filter(alive), [], 'every daemon is gone');
-  t.notOk(existsSync(join(state, 'frrk')), 'the lab folder is gone');
+  t.notOk(existsSync(join(state, box.lab('frrk'))), 'the lab folder is gone');
   t.same(hostSnapshot(), before, 'host as before');
 });

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
 import type { ShowReport } from '../../src/report/show.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+// Its own state directory and lab-name prefix: the host checks compare only this file's namespaces.
+const box = sandbox();
 
 type KernelAddr = { family: string; local: string; prefixlen: number; scope: string };
 
@@ -22,16 +26,16 @@ function v6Addresses(netns: string, ifname: string): { global: string[]; linkLoc
 
 const cases = [
   // Both ends are hosts: every address of the link is lost on down.
-  { topo: 'two-hosts', rename: /^name: two-hosts$/m, lab: 'v6up-th', links: ['h1-h2'], from: 'h1', to: 'h2' },
+  { topo: 'two-hosts', rename: /^name: two-hosts$/m, lab: box.lab('v6th'), links: ['h1-h2'], from: 'h1', to: 'h2' },
   // A host's LAN port and the router's: h1's default route via r1 goes with the link too, and ping6 crosses r1.
-  { topo: 'lan-router-lan', rename: /^name: lrl$/m, lab: 'v6up-lrl', links: ['h1-s1', 'r1-s2'], from: 'h1', to: 'h3' },
+  { topo: 'lan-router-lan', rename: /^name: lrl$/m, lab: box.lab('v6lrl'), links: ['h1-s1', 'r1-s2'], from: 'h1', to: 'h3' },
 ];
 
 for (const c of cases) {
   t.test(`${c.topo}: link down, link up, the IPv6 addresses are back and ping6 across works`, async (t) => {
     if (!isRoot) return t.skip('needs root to build labs');
     const dir = mkdtempSync(join(tmpdir(), 'nslab-link-v6-'));
-    const env = { NSLAB_STATE_DIR: join(dir, 'state') };
+    const env = { NSLAB_STATE_DIR: box.stateDir };
     const file = join(dir, `${c.topo}.yaml`);
     writeFileSync(file, readFileSync(`topologies/${c.topo}.yaml`, 'utf8').replace(c.rename, `name: ${c.lab}`));
     const before = hostSnapshot();

@@ -5,17 +5,19 @@
 // - the ping outage metric measures a link taken down and brought back during a 10 ms ping.
 import t from 'tap';
 import { nodeAddress } from '../../src/api/index.js';
-import { resolveRawTopology } from '../../src/topology/index.js';
 import { loadScenarioText } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { hostSnapshot } from '../helpers/host.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+const box = sandbox();
 import { skipUnlessRoot, withLab } from '../helpers/lab.js';
 
 t.test('blackhole: carrier stays up, every frame dropped, up restores; reach fails for exactly the cut pairs', async (t) => {
   if (skipUnlessRoot(t)) return;
   // tree,2,3: s1 at the root, s2..s4 below it, h1..h3 on s2. Blackholing s1-s2 cuts h1..h3 off from h4..h9.
-  const topo = resolveRawTopology({ name: 'rfbh', topo: 'tree,2,3' }, () => undefined, 'test');
-  await withLab(t, topo, async (lab) => {
+  await withLab(t, 'name: rfbh\ntopo: tree,2,3\n', async (lab) => {
+    const topo = lab.topology;
     const hosts = topo.nodes.filter((n) => n.kind === 'host').map((n) => n.name);
     const all = await lab.reachPairs({ from: hosts, to: hosts });
     t.equal(all.filter((p) => p.reachable).length, 9 * 8 * 2, 'all pairs v4 and v6 before');
@@ -53,7 +55,7 @@ t.test('blackhole: carrier stays up, every frame dropped, up restores; reach fai
 });
 
 const CHAIN = `topology:
-  name: rfrt
+  name: ${box.lab('rfrt')}
   routing: auto
   addressing: { ipv4: 10.31.0.0/16, ipv6: "fd00:31::/48" }
   nodes: { h1: {}, r1: { kind: router }, r2: { kind: router }, h2: {} }

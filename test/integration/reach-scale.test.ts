@@ -4,13 +4,12 @@
 // matrix needs 64 × 63 entries per family, so the prober waits for the kernel to free entries (see exec/prober.ts).
 // The times go to stdout for the closing note; they are not asserted (timing goals belong in benchmarks).
 import t from 'tap';
-import { resolveRawTopology } from '../../src/topology/index.js';
 import { skipUnlessRoot, withLab } from '../helpers/lab.js';
 
 t.test('tree,2,8: all pairs, v4 and v6', { timeout: 30 * 60_000 }, async (t) => {
   if (skipUnlessRoot(t)) return;
-  const topo = resolveRawTopology({ name: 'rfscale', topo: 'tree,2,8' }, () => undefined, 'test');
-  await withLab(t, topo, async (lab) => {
+  await withLab(t, 'name: rfscale\ntopo: tree,2,8\n', async (lab) => {
+    const topo = lab.topology;
     const hosts = topo.nodes.filter((n) => n.kind === 'host').map((n) => n.name);
     for (const family of [4, 6] as const) {
       const t0 = performance.now();

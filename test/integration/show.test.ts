@@ -8,12 +8,16 @@ import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { hostSnapshot, isRoot } from '../helpers/host.js';
 import type { ShowReport } from '../../src/report/show.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+// Its own state directory and lab-name prefix: the host checks compare only this file's namespaces.
+const box = sandbox();
 
 t.test('show --json: a link down, the others up, addresses as in the kernel, an impairment', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const dir = mkdtempSync(join(tmpdir(), 'nslab-show-it-'));
-  const env = { NSLAB_STATE_DIR: join(dir, 'state') };
-  const lab = 'show-lrl';
+  const env = { NSLAB_STATE_DIR: box.stateDir };
+  const lab = box.lab('shlrl');
   const file = join(dir, 'lrl.yaml');
   writeFileSync(file, readFileSync('topologies/lan-router-lan.yaml', 'utf8').replace(/^name: lrl$/m, `name: ${lab}`));
   const before = hostSnapshot();
