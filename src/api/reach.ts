@@ -56,7 +56,9 @@ export async function reachMatrix(lab: Lab, runner: Runner, opts: ReachMatrixOpt
   const pairs = reachTargets(lab.topology.nodes, opts);
   const targets: ProbeTarget[] = pairs.map((p) => ({ netns: lab.netnsOf(p.from), family: p.family, address: p.address }));
   const timeoutsS = opts.timeoutsS ?? DEFAULT_PROBE_TIMEOUTS_S;
-  const ok = (await probeEcho(runner, targets, { window: opts.window, timeoutsS })) ?? (await pingEach(lab, pairs, opts.window ?? DEFAULT_PROBE_WINDOW, timeoutsS));
+  // Every addressed node may hold entries the matrix made (targets, and routers on routed paths' first and last hops).
+  const namespaces = lab.topology.nodes.filter((n) => n.interfaces.some((i) => i.ipv4.length || i.ipv6.length)).map((n) => n.netns);
+  const ok = (await probeEcho(runner, targets, { window: opts.window, timeoutsS, namespaces })) ?? (await pingEach(lab, pairs, opts.window ?? DEFAULT_PROBE_WINDOW, timeoutsS));
   return pairs.map((p, i) => ({ ...p, reachable: ok[i] }));
 }
 

@@ -13,7 +13,7 @@
 // lost resolution costs at most one retry); only a pair silent on every attempt is reported unreachable.
 // Why raw sockets: ping(8) is one fork+exec+setns per probe (~3 ms here), 40 s of process start-up at 200 hosts.
 //
-// Input lines (tab-separated), after __END__: `src NETNS` opens sockets in that namespace; `t ID FAMILY ADDRESS`
+// Input lines (tab-separated), after __END__: `ns NETNS` opens a netlink socket there for the neighbour sweep; `src NETNS` opens sockets in that namespace; `t ID FAMILY ADDRESS`
 // adds a probe from the last source. Output: `ok ID` for each pair that answered, then `@@nslab-done`.
 
 import { NETNS_DIR, type Runner } from '../sys/index.js';
@@ -51,14 +51,81 @@ sub neigh {
   my @c = split ' ', $line;
   return (hex($c[0]), hex($c[-1]));
 }
+# Cleaning up after ourselves: a pair's probe leaves a neighbour entry at both ends of its first hop, and an all-pairs
+# matrix of N hosts on one segment leaves N×(N−1) of them, far beyond gc_thresh3, which the kernel frees only slowly
+# (REACHABLE entries are pinned, young ones too). So the prober holds a rtnetlink socket in every namespace of the lab,
+# remembers which entries each had before it began, and whenever the global table passes half its room it deletes
+# (RTM_DELNEIGH) the dynamic entries it made: REACHABLE, STALE, DELAY, PROBE and FAILED ones. It never touches an entry
+# that was there before, nor a PERMANENT or unicast NOARP one (a user's static ARP), nor an INCOMPLETE one (a resolution in
+# flight, with its packet queued). A deleted entry is only a cache miss: the next packet resolves again.
+my (@nl, $nlseq);            # [namespace, netlink socket, {family/ifindex/addr of entries there before}]
+# Every neighbour entry of one namespace: [family, ifindex, state, flags, packed dst].
+sub neighdump {
+  my $sock = $_[0];
+  1 while defined(recv($sock, my $junk, 65536, 0x40));               # unread acks/errors of earlier deletes
+  my $seq = ++$nlseq;
+  send($sock, pack('LSSLL CCS lSCC', 28, 30, 0x301, $seq, 0, 0, 0, 0, 0, 0, 0, 0), 0) or return ();  # RTM_GETNEIGH, REQUEST|DUMP
+  my @e;
+  while (1) {
+    defined(recv($sock, my $buf, 65536, 0)) or return @e;
+    while (length($buf) >= 16) {
+      my ($len, $type, $flags, $sq) = unpack('LSSL', $buf);
+      last if $len < 16;
+      my $msg = substr($buf, 0, $len);
+      substr($buf, 0, ($len + 3) & ~3) = '';
+      next if $sq != $seq;
+      return @e if $type == 3 || $type == 2;                             # NLMSG_DONE, NLMSG_ERROR
+      next unless $type == 28 && $len >= 28;                             # RTM_NEWNEIGH
+      my ($fam, $ifi, $state, $nflags) = unpack('C x3 l S C', substr($msg, 16, 12));
+      my $a = substr($msg, 28);
+      while (length($a) >= 4) {
+        my ($alen, $atype) = unpack('SS', $a);
+        last if $alen < 4;
+        push @e, [$fam, $ifi, $state, $nflags, substr($a, 4, $alen - 4)] if ($atype & 0x3fff) == 1;   # NDA_DST
+        substr($a, 0, ($alen + 3) & ~3) = '';
+      }
+    }
+  }
+}
+sub nskey { join '/', $_[0][0], $_[0][1], unpack('H*', $_[0][4]) }
+my $swept = 0;
+sub sweep {
+  $swept = $now->();
+  for my $n (@nl) {
+    my ($ns, $sock, $before) = @$n;
+    for my $e (neighdump($sock)) {
+      my ($fam, $ifi, $state, $nflags, $dst) = @$e;
+      next unless ($fam == 2 || $fam == 10) && !$before->{nskey($e)};
+      # IPv6 resolution sends its solicitation to the target's solicited-node group, which leaves a NOARP entry for
+      # that multicast address behind, one per target: those go too (the kernel makes them again when needed).
+      my $mcast = $fam == 10 ? ord($dst) == 0xff : (ord($dst) & 0xf0) == 0xe0;
+      next unless (($state & 0x3e) && !($state & 0xc1)) || ($state == 0x40 && $mcast);
+      my $attr = pack('SS', 4 + length($dst), 1) . $dst;
+      send($sock, pack('LSSLL CCS lSCC', 28 + length($attr), 29, 1, 0, 0, $fam, 0, 0, $ifi, 0, 0, 0) . $attr, 0);  # RTM_DELNEIGH, no ack
+    }
+  }
+}
+sub setns {
+  open(my $fh, '<', "$NSDIR/$_[0]") or fail("Cannot open network namespace \"$_[0]\": $!");
+  syscall($SYS_SETNS, fileno($fh), 0x40000000) == 0 or fail("setting the network namespace \"$_[0]\" failed: $!");
+  close $fh;
+}
+# First visit of a namespace: enter it, and open the netlink socket the sweep uses there.
+sub enterns {
+  setns($_[0]);
+  # The neighbour sweep is an optimisation: a namespace where netlink cannot be opened is simply not swept.
+  socket(my $nls, 16, SOCK_RAW, 0) or return;                          # AF_NETLINK, NETLINK_ROUTE
+  push @nl, [$_[0], $nls, { map { (nskey($_) => 1) } neighdump($nls) }];
+}
 my (@src, @probes, %byid);   # sources: {ns, s4, s6}; probes: [id, family, packed addr, src index, attempt, answered]
+my %entered;
 while (my $line = <DATA>) {
   chomp $line;
   my @f = split /\t/, $line;
-  if ($f[0] eq 'src') {
-    open(my $fh, '<', "$NSDIR/$f[1]") or fail("Cannot open network namespace \"$f[1]\": $!");
-    syscall($SYS_SETNS, fileno($fh), 0x40000000) == 0 or fail("setting the network namespace \"$f[1]\" failed: $!");
-    close $fh;
+  if ($f[0] eq 'ns') {
+    enterns($f[1]) unless $entered{$f[1]}++;
+  } elsif ($f[0] eq 'src') {
+    $entered{$f[1]}++ ? setns($f[1]) : enterns($f[1]);
     push @src, { ns => $f[1] };
   } elsif ($f[0] eq 't') {
     my $s = $src[-1];
@@ -100,6 +167,7 @@ while ($pending > 0) {
     next if $p->[5];                                                    # a late reply answered it meanwhile
     my $fam = $p->[1];
     $n{$fam} //= [neigh($fam)];
+    if (@nl && $n{$fam}[0] >= $limit{$fam} / 2 && $swept < $now->() - 0.25) { sweep(); $n{$fam} = [neigh($fam)] }
     if ($n{$fam}[0] >= $limit{$fam}) {
       # Nearly full. Only an allocation runs the kernel's forced gc (which frees entries idle for 5 s), so one
       # probe goes through every 100 ms to drive it; the rest wait until the count falls.
@@ -164,6 +232,7 @@ while ($pending > 0) {
     if (++$p->[4] < @timeouts) { push @queue, $p } else { print "no $p->[0]\n"; $pending-- }
   }
 }
+sweep() if @nl;                                                       # leave the tables as we found them
 print "\@\@nslab-done\n";
 __END__
 `;
@@ -182,6 +251,11 @@ export interface ProbeOptions {
   timeoutsS?: number[];
   /** Attempts spoiled by a full neighbour table are repeated until no probe has been answered for this long (default 60 s). */
   giveUpS?: number;
+  /**
+   * Further namespaces where probes leave neighbour entries (the targets, the routers of first hops): the prober also
+   * deletes the dynamic entries it made there once the kernel's table fills up (the sources' namespaces always).
+   */
+  namespaces?: string[];
   env?: Record<string, string>;
 }
 
@@ -199,7 +273,7 @@ export async function probeEcho(runner: Runner, targets: ProbeTarget[], opts: Pr
   if (!targets.length) return [];
   const timeouts = opts.timeoutsS ?? DEFAULT_PROBE_TIMEOUTS_S;
   const window = Math.max(1, opts.window ?? DEFAULT_PROBE_WINDOW);
-  const lines: string[] = [];
+  const lines: string[] = [...new Set(opts.namespaces ?? [])].map((ns) => `ns\t${ns}`);
   let last: string | undefined;
   targets.forEach((t, i) => {
     if (t.netns !== last) lines.push(`src\t${(last = t.netns)}`);
