@@ -68,8 +68,9 @@ export function ownScenarioFile(file: string): { file: string; lab: string } {
 
 /** Run `body` with a lab up; the lab goes down whatever happens, and the host must then equal its snapshot. */
 export async function withLab(t: Test, source: string, body: (lab: Lab) => Promise<void>): Promise<void> {
-  const before = hostSnapshot();
+  // The topology first: it makes the sandbox, which the snapshot filters by.
   const topo = ownTopology(source);
+  const before = hostSnapshot();
   let lab: Lab | undefined;
   try {
     lab = await Lab.up(topo);
