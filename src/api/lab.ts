@@ -5,7 +5,7 @@ import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labNotUp, NslabError, nodeBinds, nodeEntryArgv, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Operation, type Plan, type RawImpairment, type ResolvedLink, type ResolvedTopology } from '../model/index.js';
 import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, impairmentSummary, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
-import { applyChange, applyPlan, destroyLab, newJournal, type Progress, type TeardownReport } from '../exec/index.js';
+import { applyChange, applyPlan, destroyLab, newJournal, waitLinksUp, type Progress, type TeardownReport } from '../exec/index.js';
 import { readNetnsTags } from '../exec/batch.js';
 import { teardownError } from '../exec/teardown.js';
 import { deserializeTopology, findLink, serializeTopology } from '../topology/index.js';
@@ -304,7 +304,8 @@ export class Lab {
         commit: () => this.requireOpen(),
       };
     });
-    if (state === 'up' && changed) await this.waitOperUp([changed.a, changed.b]);
+    // Return once both ends carry frames (see waitLinksUp): a ping right after `link up` must not lose its first ARP.
+    if (state === 'up' && changed) await waitLinksUp(this.runner, [...new Set([this.netnsOf(changed.a.node), this.netnsOf(changed.b.node)])]).catch(() => []);
   }
 
   /**
@@ -331,22 +332,6 @@ export class Lab {
   /** The reach matrix as pairs (the scenario step's and lab.reach's engine): bounded, retried, one prober process. */
   reachPairs(opts: ReachMatrixOptions): Promise<ReachPair[]> {
     return reachMatrix(this, this.runner, opts);
-  }
-
-  /**
-   * Return once the interfaces are operationally up. `ip link set up` returns before the kernel's linkwatch work has
-   * run (operstate still down or unknown, measured here right after `nslab link … up`), and a bridge enables its
-   * port only when linkwatch announces the carrier (NETDEV_CHANGE): a frame sent before that, such as the first ARP
-   * request, is dropped, and ARP retries after 1 s. Bounded (2 s): a link that stays down is the user's to see.
-   */
-  private async waitOperUp(ends: { node: string; ifname: string }[]): Promise<void> {
-    const args = ends.flatMap((e) => [this.netnsOf(e.node), e.ifname]);
-    // Node and interface names are validated tokens (no spaces), so they travel as one word list in ENDS.
-    const script =
-      'i=0; while [ $i -lt 200 ]; do ok=1; set -- $ENDS; ' +
-      'while [ $# -gt 0 ]; do ip -n "$1" -o link show dev "$2" | grep -q "state UP" || ok=0; shift 2; done; ' +
-      '[ $ok = 1 ] && exit 0; i=$((i+1)); sleep 0.01; done; exit 1';
-    await this.runner.run('sh', ['-c', script], { timeoutMs: 5_000, env: { ENDS: args.join(' ') } });
   }
 
   private requireOpen(): void {

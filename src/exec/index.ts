@@ -5,4 +5,4 @@ export { runBatches, type BatchJob, type BatchOutcome } from './batch.js';
 export { destroyLab, type TeardownReport } from './teardown.js';
 export { newJournal } from './journal.js';
 export { applyChange, type ChangeSpec } from './change.js';
-export { readLinkStates, parseLinkStates, type KernelLink, type KernelLinkStates } from './linkstate.js';
+export { readLinkStates, waitLinksUp, parseLinkStates, type KernelLink, type KernelLinkStates } from './linkstate.js';

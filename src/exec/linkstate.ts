@@ -32,10 +32,8 @@ export interface KernelLinkStates {
 /** if_oper.h: IF_OPER_UNKNOWN … IF_OPER_UP. */
 const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
 
-export const LINKSTATE_SOURCE = String.raw`
-use strict; use warnings;
-my ($SYS_SETNS, $NSDIR) = @ARGV;
-$| = 1;
+/** Perl shared by the reader and the waiter: one rtnetlink dump, and a message's attributes. */
+const NETLINK_PERL = String.raw`
 my $seq = 0;
 # One rtnetlink dump: calls $each->(type, payload) for every message until NLMSG_DONE.
 sub dump_nl {
@@ -65,6 +63,13 @@ sub attrs {                                                          # rtattrs f
   }
   return \%a;
 }
+`;
+
+export const LINKSTATE_SOURCE = String.raw`
+use strict; use warnings;
+my ($SYS_SETNS, $NSDIR) = @ARGV;
+$| = 1;
+${NETLINK_PERL}
 while (my $ns = <DATA>) {
   chomp $ns;
   next unless length $ns;
@@ -139,4 +144,109 @@ export async function readLinkStates(runner: Runner, netns: string[], timeoutMs 
   const r = await runner.run('perl', ['-', String(sys), NETNS_DIR], { input, timeoutMs });
   if (r.exitCode !== 0 || !r.stdout.includes('@@nslab-done')) throw new Error(r.timedOut ? `timed out after ${timeoutMs} ms` : r.stderr.trim() || `exited with ${r.exitCode}`);
   return parseLinkStates(r.stdout);
+}
+
+/**
+ * Wait until every lab interface that can be up is operationally up, and every bridge port that can forward does:
+ * one Perl process that subscribes to link events (RTMGRP_LINK) in each namespace, dumps the links once, and then
+ * sleeps in select() until the last pending interface reports in. Nothing polls.
+ *
+ * Why wait at all: `ip link set up` returns before the kernel's linkwatch work has run. Until it has, the veth's
+ * operstate is still DOWN or UNKNOWN, and a bridge has not enabled the port (it does so in the NETDEV_CHANGE
+ * notifier that linkwatch sends). A frame sent in that window, such as the first ARP request, is dropped, and ARP
+ * retries 1 s later: the "first ping takes a second" of a lab that `up` had called ready.
+ *
+ * Which interfaces: those that are administratively up, have carrier (a veth has carrier when its peer is up too,
+ * so a link the user took down is not waited for), are not UP yet, and have a lower or peer link (IFLA_LINK). That
+ * last condition keeps bridges themselves out: a bridge's own operstate change is a non-urgent linkwatch event,
+ * batched up to 1 s (HZ) later, and does not decide forwarding; its ports' STP state does (IFLA_BRPORT_STATE in the
+ * AF_BRIDGE view, 3 = forwarding; with STP off a port forwards as soon as it is enabled).
+ */
+export const WAIT_UP_SOURCE = String.raw`
+use strict; use warnings;
+use IO::Select;
+my ($SYS_SETNS, $NSDIR, $TIMEOUT_MS) = @ARGV;
+$| = 1;
+${NETLINK_PERL}
+my (%link, %port, %sockns);
+my $sel = IO::Select->new;
+sub on_msg {
+  my ($ns, $type, $m) = @_;
+  return unless $type == 16;                                          # RTM_NEWLINK (RTM_DELLINK: nothing to wait for)
+  my ($family, $index, $flags) = unpack('C x3 l L', $m);
+  my $a = attrs($m, 16);
+  if ($family == 7) {                                                  # AF_BRIDGE: a bridge port's view
+    my $pi = $a->{12};                                                 # IFLA_PROTINFO, nested
+    if (defined $pi) { my $p = attrs($pi, 0); $port{$ns}{$index} = unpack('C', $p->{1}) if defined $p->{1} }   # IFLA_BRPORT_STATE
+    return;
+  }
+  (my $name = $a->{3} // '') =~ s/\0.*//s;
+  my $carrier = defined $a->{33} ? unpack('C', $a->{33}) : (($flags & 0x10000) ? 1 : 0);
+  $link{$ns}{$index} = { name => $name, admin => $flags & 1, carrier => $carrier,
+    oper => unpack('C', $a->{16} // "\0"), lower => defined $a->{5}, master => defined $a->{10} };
+}
+sub pending {
+  my @p;
+  for my $ns (keys %link) {
+    for my $i (keys %{$link{$ns}}) {
+      my $l = $link{$ns}{$i};
+      next unless $l->{admin} && $l->{carrier} && $l->{lower};
+      if ($l->{oper} != 6) { push @p, "$ns $l->{name}"; next }         # IF_OPER_UP
+      push @p, "$ns $l->{name} (bridge port)" if $l->{master} && ($port{$ns}{$i} // -1) != 3;
+    }
+  }
+  return @p;
+}
+while (my $ns = <DATA>) {
+  chomp $ns;
+  next unless length $ns;
+  my $fh;
+  unless (open($fh, '<', "$NSDIR/$ns") && syscall($SYS_SETNS, fileno($fh), 0x40000000) == 0) { print "missing\t$ns\n"; next }
+  close $fh;
+  # The socket belongs to the namespace it was made in, whatever setns comes later.
+  socket(my $sock, 16, 3, 0) or die "netlink socket: $!\n";
+  bind($sock, pack('S x2 L L', 16, 0, 1)) or die "netlink bind: $!\n";   # sockaddr_nl, groups RTMGRP_LINK: subscribe before the dump
+  $link{$ns} = {};
+  dump_nl($sock, pack('L S S L L C x S l L L', 32, 18, 0x301, ++$seq, 0, 0, 0, 0, 0, 0), sub { on_msg($ns, @_) });
+  dump_nl($sock, pack('L S S L L C x S l L L', 32, 18, 0x301, ++$seq, 0, 7, 0, 0, 0, 0), sub { on_msg($ns, @_) });   # AF_BRIDGE: ports
+  $sockns{fileno $sock} = [$ns, $sock];
+  $sel->add($sock);
+}
+# Whole seconds (Time::HiRes is not in perl-base): the bound is TIMEOUT_MS rounded up, plus at most one second.
+my $deadline = time + int(($TIMEOUT_MS + 999) / 1000) + 1;
+my @p = pending();
+while (@p) {
+  my $left = $deadline - time;
+  last if $left <= 0;
+  for my $s ($sel->can_read($left)) {
+    my $buf;
+    next unless defined recv($s, $buf, 1 << 20, 0);
+    my $ns = $sockns{fileno $s}[0];
+    my $off = 0;
+    while ($off + 16 <= length $buf) {
+      my ($len, $type) = unpack('L S', substr($buf, $off, 6));
+      last if $len < 16;
+      on_msg($ns, $type, substr($buf, $off + 16, $len - 16));
+      $off += ($len + 3) & ~3;
+    }
+  }
+  @p = pending();
+}
+print "pending\t$_\n" for @p;
+print "\@\@nslab-done\n";
+__END__
+`;
+
+/**
+ * Wait (bounded) until the lab's interfaces are operationally up and its bridge ports forward; see WAIT_UP_SOURCE.
+ * Returns what was still pending when the bound ran out ("NETNS IFNAME"), which callers may report; an interface
+ * that stays down is the user's to see, not an error.
+ */
+export async function waitLinksUp(runner: Runner, netns: string[], timeoutMs = 2_000): Promise<string[]> {
+  const sys = setnsSyscall();
+  if (sys === undefined || !netns.length) return [];
+  const input = WAIT_UP_SOURCE + netns.join('\n') + '\n';
+  const r = await runner.run('perl', ['-', String(sys), NETNS_DIR, String(timeoutMs)], { input, timeoutMs: timeoutMs + 30_000 });
+  if (r.exitCode !== 0 || !r.stdout.includes('@@nslab-done')) throw new Error(r.timedOut ? `timed out after ${timeoutMs} ms` : r.stderr.trim() || `exited with ${r.exitCode}`);
+  return r.stdout.split('\n').flatMap((l) => (l.startsWith('pending\t') ? [l.slice(8)] : []));
 }

@@ -3,6 +3,7 @@
 // can be tested without root.
 import type { RunOptions, RunResult, Runner } from '../../src/sys/index.js';
 import type { HostView } from '../../src/exec/index.js';
+import { WAIT_UP_SOURCE } from '../../src/exec/linkstate.js';
 
 export class FakeKernel implements Runner {
   spawned = 0;
@@ -18,6 +19,8 @@ export class FakeKernel implements Runner {
   log: string[] = [];
   opsExecuted = 0;
   commands: string[] = [];
+  /** Runs of the link waiter (waitLinksUp), which are also in `spawned` and `commands`. */
+  linkWaits = 0;
   /** false: a machine without perl (spawning it fails as execa reports ENOENT). */
   hasPerl = true;
 
@@ -137,6 +140,11 @@ export class FakeKernel implements Runner {
       return res(r.ok ? 0 : 1, '', r.stderr);
     }
     if (file === 'perl' && !this.hasPerl) return res(127, '', 'spawn perl ENOENT');
+    // The link waiter (waitLinksUp): a fake link is up as soon as it exists.
+    if (file === 'perl' && input.startsWith(WAIT_UP_SOURCE)) {
+      this.linkWaits++;
+      return res(0, '@@nslab-done\n');
+    }
     if (file === 'perl' && args[0] === '-') {
       // The netlink relay: the program, __END__, then `ns NAME` and operation lines whose last field is the batch line.
       let netns: string | null = null;
