@@ -172,8 +172,9 @@ my (%link, %port, %sockns);
 my $sel = IO::Select->new;
 sub on_msg {
   my ($ns, $type, $m) = @_;
-  return unless $type == 16;                                          # RTM_NEWLINK (RTM_DELLINK: nothing to wait for)
   my ($family, $index, $flags) = unpack('C x3 l L', $m);
+  if ($type == 17) { delete $link{$ns}{$index} if $family == 0; return }   # RTM_DELLINK: gone, nothing to wait for
+  return unless $type == 16;                                          # RTM_NEWLINK
   my $a = attrs($m, 16);
   if ($family == 7) {                                                  # AF_BRIDGE: a bridge port's view
     my $pi = $a->{12};                                                 # IFLA_PROTINFO, nested
