@@ -243,7 +243,10 @@ __END__
  * Returns what was still pending when the bound ran out ("NETNS IFNAME"), which callers may report; an interface
  * that stays down is the user's to see, not an error.
  */
-export async function waitLinksUp(runner: Runner, netns: string[], timeoutMs = 2_000): Promise<string[]> {
+// The bound: linkwatch runs from a workqueue and needs the RTNL lock, which every other namespace's creation and
+// cleanup on the machine takes too. With other labs being built and torn down beside this one (load 18), 2 s was
+// seen to run out; an interface that has carrier does come up, so a long bound costs nothing when all is well.
+export async function waitLinksUp(runner: Runner, netns: string[], timeoutMs = 10_000): Promise<string[]> {
   const sys = setnsSyscall();
   if (sys === undefined || !netns.length) return [];
   const input = WAIT_UP_SOURCE + netns.join('\n') + '\n';
