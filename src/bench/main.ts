@@ -115,7 +115,15 @@ function runSandboxed(o: Options, argv: string[]): number {
     stdio: 'inherit',
   });
   const diff = diffSnapshots(before, hostSnapshot());
-  console.log(`\nreal host check: ${diff.added.length ? `LEFT BEHIND ${diff.added.join(', ')}` : 'nothing added'}${diff.removed.length ? `; gone meanwhile (not ours): ${diff.removed.join(', ')}` : ''}`);
+  // Another user's labs come and go on a shared machine while the bench runs: a namespace named like the bench's own
+  // labs (b…) would be an escape from the sandbox; anything else that appeared is reported, not blamed on the bench.
+  const ours = diff.added.filter((x) => /^netns:nslab-b/.test(x) || !x.startsWith('netns:'));
+  const others = diff.added.filter((x) => !ours.includes(x));
+  console.log(
+    `\nreal host check: ${ours.length ? `LEFT BEHIND ${ours.join(', ')}` : 'nothing left behind'}` +
+      `${others.length ? `; added meanwhile by other labs (not the bench's names): ${others.length} namespaces` : ''}` +
+      `${diff.removed.length ? `; gone meanwhile (not ours): ${diff.removed.length}` : ''}`,
+  );
   return r.status ?? 2;
 }
 
