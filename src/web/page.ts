@@ -26,7 +26,7 @@ main { flex:1; display:flex; min-height:0; }
 #graph.panning { cursor:grabbing; }
 aside { width:360px; border-left:1px solid var(--line); background:var(--panel); display:flex; flex-direction:column; min-height:0; }
 #panel { padding:10px; border-bottom:1px solid var(--line); }
-#panel h2, #linksbox h2 { font-size:13px; margin:0 0 6px; }
+#panel h2, #linksbox h2, #scenbox h2 { font-size:13px; margin:0 0 6px; }
 #panel .row { display:flex; gap:6px; align-items:center; margin:4px 0; }
 #panel input { width:80px; background:var(--bg); color:var(--text); border:1px solid var(--line); padding:3px 5px; border-radius:3px; }
 button { background:#21262d; color:var(--text); border:1px solid var(--line); border-radius:4px; padding:3px 10px; cursor:pointer; }
@@ -34,6 +34,10 @@ button:hover { border-color:var(--acc); }
 button:disabled { opacity:.5; cursor:default; }
 #err { color:var(--down); white-space:pre-wrap; }
 #linksbox { flex:1; overflow:auto; padding:10px; }
+#scenbox { padding:10px; border-bottom:1px solid var(--line); max-height:40%; overflow:auto; }
+#scenbox td { white-space:normal; word-break:break-word; }
+#scenbox td .muted { font-size:11px; }
+.st-pass { color:var(--up); } .st-fail, .st-error { color:var(--down); } .st-running { color:var(--acc); } .st-skipped, .st-pending { color:var(--muted); }
 table { border-collapse:collapse; width:100%; }
 td { padding:2px 4px; border-bottom:1px solid var(--line); white-space:nowrap; font-variant-numeric:tabular-nums; }
 tr.sel td { background:#1f2a37; }
@@ -75,6 +79,7 @@ svg .lbl.rate { fill:var(--muted); font-size:10px; }
   </div>
   <aside>
     <div id="panel"><h2>Select a link</h2><div class="muted">Click a link in the drawing or in the table.</div></div>
+    <div id="scenbox" hidden><h2 id="scentitle"></h2><table><tbody id="steprows"></tbody></table></div>
     <div id="linksbox"><h2>Links <span class="muted">(a→b / b→a, bit/s)</span></h2><table><tbody id="linkrows"></tbody></table></div>
   </aside>
 </main>
@@ -217,7 +222,8 @@ export const APP_JS = String.raw`'use strict';
       v.rate.textContent = last.aToB.bitPerSec + last.bToA.bitPerSec > 0 ? fmtBits(last.aToB.bitPerSec) + '↑ ' + fmtBits(last.bToA.bitPerSec) + '↓' + (drops ? ' ✕' + drops : '') : '';
     }
   }
-  function onStats(frame) {
+  // A frame of figures; the history sent on connecting (a minute of frames) is painted once, after its last frame.
+  function onStats(frame, quiet) {
     state.frames++;
     state.lastStats = performance.now();
     frame.links.forEach(function (r) {
@@ -225,11 +231,12 @@ export const APP_JS = String.raw`'use strict';
       if (!hs) return;
       hs.push(r);
       if (hs.length > HIST) hs.shift();
+      if (quiet) return;
       var v = state.links[r.index];
       if (v && v.m.state !== r.state) { v.m.state = r.state; paintLink(r.index); v.dot.className = 'dot ' + r.state; }
       paintSpark(r.index);
     });
-    if (state.sel !== null) paintPanelPlot();
+    if (!quiet && state.sel !== null) paintPanelPlot();
   }
 
   // ---- control panel ----
@@ -395,6 +402,31 @@ export const APP_JS = String.raw`'use strict';
   window.addEventListener('resize', function () { if (state.active && state.terms[state.active]) state.terms[state.active].fit.fit(); });
   state.openTerminal = openTerminal;
 
+  // ---- a scenario's steps (nslab run --web) ----
+  function showScenario(sc) {
+    state.scenario = sc;
+    $('scenbox').hidden = false;
+    $('scentitle').textContent = 'Scenario ' + sc.name + ' · ' + sc.status;
+    $('scentitle').className = 'st-' + sc.status;
+    var body = $('steprows');
+    body.textContent = '';
+    sc.steps.forEach(function (st) {
+      var tr = h('tr', undefined, body);
+      tr.dataset.step = st.id;
+      h('td', st.id, tr);
+      var name = h('td', st.name, tr); name.title = st.message || '';
+      var status = h('td', st.status + (st.durationMs !== undefined ? ' · ' + (st.durationMs / 1000).toFixed(1) + ' s' : ''), tr); status.className = 'st-' + st.status;
+      var c = h('td', undefined, tr);
+      if (st.rttMs && st.rttMs.length > 1) {
+        var ok = st.rttMs.filter(function (x) { return x !== null; });
+        var svgEl = el('svg', { width: 70, height: 18 }, c);
+        var max = Math.max.apply(null, ok.concat([0.001]));
+        var pts = st.rttMs.map(function (x, i) { return ((70 * i) / (st.rttMs.length - 1)).toFixed(1) + ',' + (x === null ? 17 : 17 - (15 * x) / max).toFixed(1); }).join(' ');
+        el('polyline', { class: 'spark', points: pts }, svgEl).appendChild(el('title', {})).textContent = 'RTT per ping, max ' + max.toFixed(2) + ' ms (lost: at the bottom)';
+      } else if (st.summary) h('span', st.summary, c).className = 'muted';
+    });
+  }
+
   // ---- events ----
   function connect() {
     var ws = new WebSocket(wsBase + '/ws/events' + q);
@@ -402,8 +434,9 @@ export const APP_JS = String.raw`'use strict';
     ws.onmessage = function (ev) {
       var m = JSON.parse(ev.data);
       if (m.type === 'model') { draw(m.model); if (!state.ready) { state.ready = performance.now(); setStatus('live'); } }
-      else if (m.type === 'history') m.frames.forEach(onStats);
+      else if (m.type === 'history') m.frames.forEach(function (f, i) { onStats(f, i < m.frames.length - 1); });
       else if (m.type === 'stats') onStats(m);
+      else if (m.type === 'scenario') showScenario(m.scenario);
     };
     ws.onclose = function (ev) { setStatus('disconnected' + (ev.reason ? ': ' + ev.reason : ' (the server stopped)'), true); };
   }

@@ -42,6 +42,15 @@ export interface WebView {
   /** Resolves with the reason when the server has stopped (lab down, close()). */
   closed: Promise<string>;
   close(reason?: string): Promise<string>;
+  /** Show a scenario's progress on the page (`nslab run --web`): the latest state, also sent to pages that connect later. */
+  publishScenario(state: ScenarioView): void;
+}
+
+/** A scenario's steps as the page lists them. */
+export interface ScenarioView {
+  name: string;
+  status: 'running' | 'pass' | 'fail' | 'error';
+  steps: { id: string; name: string; kind: string; status: string; durationMs?: number; summary?: string; message?: string; rttMs?: (number | null)[] }[];
 }
 
 /** How many past frames of figures a page gets when it connects: the sparklines' first minute. */
@@ -187,9 +196,11 @@ export async function startWebView(lab: string, opts: WebOptions = {}): Promise<
     wss.handleUpgrade(r, socket, head, (ws) => wss.emit('connection', ws, r));
   });
 
+  let scenario: ScenarioView | undefined;
   events.on('connection', (ws: WebSocket) => {
     ws.send(JSON.stringify({ type: 'model', model }));
     ws.send(JSON.stringify({ type: 'history', frames: history }));
+    if (scenario) ws.send(JSON.stringify({ type: 'scenario', scenario }));
   });
 
   terms.on('connection', (ws: WebSocket, r: IncomingMessage) => {
@@ -293,5 +304,9 @@ export async function startWebView(lab: string, opts: WebOptions = {}): Promise<
   const host = listen.includes(':') ? `[${listen}]` : listen;
   // The lab may have gone down while we started.
   if (!existsSync(labDir)) void close(`lab '${lab}' went down`);
-  return { url: `http://${host}:${port}/?token=${token}`, token, port, closed, close };
+  const publishScenario = (state: ScenarioView) => {
+    scenario = state;
+    broadcast({ type: 'scenario', scenario });
+  };
+  return { url: `http://${host}:${port}/?token=${token}`, token, port, closed, close, publishScenario };
 }

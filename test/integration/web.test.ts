@@ -6,7 +6,7 @@
 // of `up --web` stops by itself when the lab goes down, and no server, pty helper or shell is left afterwards.
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -29,15 +29,16 @@ function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; o
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL printed in 120 s: ${out}`)), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    const more = (d: Buffer) => {
       out += d.toString();
       const m = /http:\/\/\S+token=\S+/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ child, url: m[0], out: () => out, exited });
       }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    };
+    child.stdout!.on('data', more);
+    child.stderr!.on('data', more);
     void exited.then((code) => reject(new Error(`exited ${code} before printing a URL: ${out}`)));
   });
 }
@@ -220,6 +221,55 @@ t.test('nslab web: Ctrl-C stops the server and leaves the lab up; --listen elsew
     t.equal(await wide.exited, 0);
   } finally {
     await cli(['down', lab], { env });
+    hostUnchanged(t, before);
+  }
+});
+
+t.test('run --web: the scenario\'s steps show on the page as they run; the server stops with the run', async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  if (!existsSync(CHROMIUM)) return t.skip(`Chromium is not installed at ${CHROMIUM}`);
+  const lab = box.lab('wrun');
+  const file = join(box.filesDir, 'web-run.yaml');
+  writeFileSync(
+    file,
+    [
+      'name: web-run',
+      `topology: { name: ${lab}, nodes: { h1: {}, h2: {} }, links: [[h1, h2]] }`,
+      'steps:',
+      '  - ping: { from: h1, to: h2, count: 25, interval: 200ms }',
+      '    expect: { loss: "== 0%" }',
+      '  - exec: { node: h2, cmd: "ip -br addr show dev eth0" }',
+      '    expect: { exit: 0 }',
+      '',
+    ].join('\n'),
+  );
+  const before = hostSnapshot();
+  const profile = mkdtempSync(join(tmpdir(), 'nslab-chromium-'));
+  let ctx: BrowserContext | undefined;
+  let runCli: Awaited<ReturnType<typeof startCli>> | undefined;
+  try {
+    runCli = await startCli(['run', file, '--web']);
+    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 } });
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    await page.goto(runCli.url);
+    await page.waitForFunction(() => (window as any).__nslab?.scenario, null, { timeout: 30_000 });
+    t.equal(await page.locator('#steprows tr').count(), 2, 'both steps listed');
+    await page.waitForFunction(() => (window as any).__nslab.scenario.status === 'pass', null, { timeout: 60_000 });
+    t.match(await page.locator('#scentitle').textContent(), /web-run · pass/, 'the outcome shows');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-run.png') });
+    t.equal(await page.locator('#steprows tr[data-step="1"] polyline').count(), 1, "the ping step's RTTs are plotted");
+    t.match(await page.locator('#steprows tr[data-step="1"]').textContent(), /pass/);
+    t.equal(await runCli.exited, 0, 'the run passes and exits');
+    runCli = undefined;
+    t.same(labProcesses(lab), [], 'nothing of the web view is left');
+  } finally {
+    await ctx?.close();
+    rmSync(profile, { recursive: true, force: true });
+    if (runCli) {
+      runCli.child.kill('SIGINT');
+      await runCli.exited;
+    }
     hostUnchanged(t, before);
   }
 });
