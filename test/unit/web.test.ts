@@ -1,6 +1,7 @@
 // The web view's pure parts: the gate (token and WebSocket origin), the layout, the rate arithmetic and the
 // counter reader's output parser.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { allowedOrigins, gate, layoutGraph, linkRates, newToken, originAllowed, requestToken, tokenMatches } from '../../src/web/index.js';
 import { parseCounterFrame, type CounterFrame, type IfCounters } from '../../src/exec/counters.js';
 
@@ -130,4 +131,34 @@ t.test('parseCounterFrame: interfaces by name, qdisc drops by interface index', 
   t.same(f.byNetns.get('nsA')!.get('eth0'), { adminUp: true, carrier: false, rxPackets: 10, txPackets: 20, rxBytes: 1500, txBytes: 3000, ifDropped: 4, qdiscDrops: 6 });
   t.same(f.byNetns.get('nsC')!.get('eth1')!.adminUp, false);
   t.equal(f.byNetns.get('nsC')!.get('eth1')!.txBytes, 4);
+});
+
+t.test('pty helper: a real terminal (size, resize, tty), and nothing left after kill', async (t) => {
+  const { Pty } = await import('../../src/exec/pty.js');
+  const p = new Pty(['sh', '-c', 'stty size; tty; read line; stty size; echo "got:$line"; sleep 30'], { rows: 30, cols: 100, cwd: '/' });
+  let out = '';
+  p.onData((d) => (out += d.toString()));
+  const waitFor = async (re: RegExp) => {
+    for (let i = 0; i < 200 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+    return re.test(out);
+  };
+  t.ok(await waitFor(/30 100/), 'the size given at the start');
+  t.match(out, /\/dev\/pts\/\d+/, 'stdin is a pseudo-terminal');
+  p.resize(40, 120);
+  await new Promise((r) => setTimeout(r, 100));
+  p.write('hello\n');
+  t.ok(await waitFor(/got:hello/), 'keys reach the program (and are echoed by the tty)');
+  t.match(out, /40 120/, 'the resize reached the terminal');
+  t.match(out, /hello\r\n/, 'the tty echoed the line');
+  const helper = p.pid!;
+  await p.kill();
+  let alive = true;
+  try {
+    process.kill(helper, 0);
+  } catch {
+    alive = false;
+  }
+  t.notOk(alive, 'the helper is gone');
+  const left = spawnSync('pgrep', ['-f', 'got:\\$line'], { encoding: 'utf8' }).stdout.trim();
+  t.equal(left, '', 'and the program on the terminal got the hangup');
 });
