@@ -39,7 +39,7 @@ packages=(
   "runtime frr vtysh routing: ospf and bgp (FRR daemons in the routers) and vtysh steps"
   "dev nftables nft the tests compare the host's firewall ruleset before and after every lab"
   "dev libxml2-utils xmllint the tests check JUnit reports against the JUnit XSD"
-  "dev chromium chromium the tests open HTML reports in a headless browser"
+  "dev chromium chromium the tests open HTML reports and the web view in a headless browser"
   "dev fontconfig fc-list the headless browser finds its fonts through fontconfig"
   "dev fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf text in the headless browser (boxes without a font)"
 )

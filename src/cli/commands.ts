@@ -68,6 +68,7 @@ export async function up(argv: Argv): Promise<number> {
     const ms = Math.round(performance.now() - started);
     if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms }));
     else out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms)\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nremove it:     nslab down ${lab.name}`);
+    if (argv.web) return (await import('./web.js')).serveWeb(lab.name, argv, { upped: true });
     return 0;
   } finally {
     progress.end();

@@ -8,7 +8,7 @@ import { printError } from './output.js';
 
 type Handler = (argv: Record<string, unknown>) => Promise<number>;
 
-const modules = { commands: () => import('./commands.js'), graph: () => import('./graph.js'), ls: () => import('./ls.js') };
+const modules = { commands: () => import('./commands.js'), graph: () => import('./graph.js'), ls: () => import('./ls.js'), web: () => import('./web.js') };
 const lazy = (name: string, from: keyof typeof modules = 'commands'): Handler => async (argv) => {
   const mod = (await modules[from]()) as unknown as Record<string, Handler>;
   return mod[name](argv);
@@ -37,6 +37,10 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
     }
   };
   const file = (y: Argv) => y.positional('file', { type: 'string', describe: 'topology file (YAML)', demandOption: false });
+  const webOptions = {
+    listen: { type: 'string', describe: 'web view: address to listen on (default 127.0.0.1; anything else prints a warning)' },
+    port: { type: 'number', describe: 'web view: port (default: any free one)' },
+  } as const;
   const jsonOption = { type: 'boolean', describe: 'machine-readable output (JSON on stdout; errors as JSON on stderr)' } as const;
   const parser: Argv = yargs(args)
     .scriptName('nslab')
@@ -56,8 +60,16 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('topo', { type: 'string', describe: 'generate the lab: single,N | linear,N | tree,D,F | ring,N | fattree,K | dumbbell,N' })
           .option('name', { type: 'string', describe: 'lab name for --topo (default: the generator name)' })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run the lab inside user-mode Linux (has netem; no root needed); an interactive shell, or the command after --' })
+          .option('web', { type: 'boolean', describe: 'then serve its web view (see nslab web) until Ctrl-C; the lab stays up' })
+          .options(webOptions)
           .option('json', jsonOption),
       run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
+    )
+    .command(
+      'web <lab>',
+      'a live web page of a running lab: the drawing, per-link figures, link control and a terminal per node (URL with a token, on 127.0.0.1)',
+      (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).options(webOptions),
+      run(lazy('web', 'web')),
     )
     .command('down <lab>', 'tear a lab down: stop its processes and delete its namespaces', (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).option('json', jsonOption), run(lazy('down')))
     .command(
@@ -115,6 +127,8 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('report', { type: 'string', array: true, describe: 'json=FILE | junit=FILE | tap[=FILE] | html=DIR (repeatable)' })
           .option('keep', { type: 'boolean', describe: 'leave the lab up afterwards for debugging' })
           .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' })
+          .option('web', { type: 'boolean', describe: "serve each scenario's lab as a web view (see nslab web) while it runs: its steps, link figures and terminals" })
+          .options(webOptions)
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run inside user-mode Linux (has netem; no root needed)' }),
       run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args))),
     )

@@ -63,8 +63,9 @@ export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scen
   try {
     for (const s of scenarios) {
       if (sig.signal.aborted) break;
+      const hooks = retargetHooks(humanHooks(human, color), rawArgs);
       results.push(
-        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: retargetHooks(humanHooks(human, color), rawArgs) }),
+        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: argv.web ? (await import('./web.js')).scenarioWebHooks(hooks, argv) : hooks }),
       );
     }
   } finally {

@@ -32,8 +32,8 @@ export interface KernelLinkStates {
 /** if_oper.h: IF_OPER_UNKNOWN … IF_OPER_UP. */
 const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
 
-/** Perl shared by the reader and the waiter: one rtnetlink dump, and a message's attributes. */
-const NETLINK_PERL = String.raw`
+/** Perl subs shared by the netlink readers (this one and counters.ts): one rtnetlink dump, and its attributes. */
+export const NETLINK_PERL_SUBS = String.raw`
 my $seq = 0;
 # One rtnetlink dump: calls $each->(type, payload) for every message until NLMSG_DONE.
 sub dump_nl {
@@ -69,7 +69,7 @@ export const LINKSTATE_SOURCE = String.raw`
 use strict; use warnings;
 my ($SYS_SETNS, $NSDIR) = @ARGV;
 $| = 1;
-${NETLINK_PERL}
+` + NETLINK_PERL_SUBS + String.raw`
 while (my $ns = <DATA>) {
   chomp $ns;
   next unless length $ns;
@@ -103,34 +103,44 @@ print "\@\@nslab-done\n";
 __END__
 `;
 
-/** Parse the reader's output (pure; exported for tests). */
-export function parseLinkStates(stdout: string): KernelLinkStates {
-  const byNetns = new Map<string, Map<string, KernelLink>>();
+/**
+ * Walk a netlink reader's output: `ns NAME` starts a namespace, `missing NAME` reports one that could not be entered,
+ * and every other line goes to `line` with the fields, the current namespace's interfaces by name, and by index.
+ */
+export function parseByNetns<T>(text: string, line: (f: string[], byName: Map<string, T>, byIndex: Map<string, T>) => void): { byNetns: Map<string, Map<string, T>>; missing: string[] } {
+  const byNetns = new Map<string, Map<string, T>>();
   const missing: string[] = [];
-  let cur: Map<string, KernelLink> | undefined;
-  let byIndex = new Map<string, KernelLink>();
-  for (const line of stdout.split('\n')) {
-    const f = line.split('\t');
+  let cur: Map<string, T> | undefined;
+  let byIndex = new Map<string, T>();
+  for (const l of text.split('\n')) {
+    const f = l.split('\t');
     if (f[0] === 'ns') {
       byNetns.set(f[1], (cur = new Map()));
       byIndex = new Map();
     } else if (f[0] === 'missing') missing.push(f[1]);
-    else if (f[0] === 'if' && cur) {
+    else if (cur) line(f, cur, byIndex);
+  }
+  return { byNetns, missing };
+}
+
+/** Parse the reader's output (pure; exported for tests). */
+export function parseLinkStates(stdout: string): KernelLinkStates {
+  return parseByNetns<KernelLink>(stdout, (f, cur, byIndex) => {
+    if (f[0] === 'if') {
       const l: KernelLink = { adminUp: f[2] === '1', operstate: OPERSTATES[Number(f[3])] ?? `state ${f[3]}`, carrier: f[4] === '1', mtu: Number(f[5]), addresses: [] };
       cur.set(f[1], l);
       byIndex.set(f[6], l);
     } else if (f[0] === 'addr') {
       // Global scope (0) only: link-local and loopback addresses are the kernel's own, not the lab's.
       const l = byIndex.get(f[1]);
-      if (!l || f[4] !== '0') continue;
+      if (!l || f[4] !== '0') return;
       const bytes = Buffer.from(f[5], 'hex');
       const family = f[2] === '2' ? 4 : f[2] === '10' ? 6 : undefined;
-      if (!family || bytes.length !== (family === 4 ? 4 : 16)) continue;
+      if (!family || bytes.length !== (family === 4 ? 4 : 16)) return;
       const text = family === 4 ? [...bytes].join('.') : formatAddress(6, BigInt('0x' + f[5]));
       l.addresses.push(`${text}/${f[3]}`);
     }
-  }
-  return { byNetns, missing };
+  });
 }
 
 /**
@@ -167,7 +177,7 @@ use strict; use warnings;
 use IO::Select;
 my ($SYS_SETNS, $NSDIR, $TIMEOUT_MS) = @ARGV;
 $| = 1;
-${NETLINK_PERL}
+${NETLINK_PERL_SUBS}
 my (%link, %port, %sockns);
 my $sel = IO::Select->new;
 sub on_msg {
