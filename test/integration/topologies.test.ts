@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { formatCidr } from '../../src/model/index.js';
 import { skipUnlessRoot, withLab } from '../helpers/lab.js';
 import { sandbox } from '../helpers/sandbox.js';
+import { kernelFeatureSkip } from '../helpers/kernel.js';
 import { loadTopology } from '../../src/topology/index.js';
 
 sandbox();
@@ -14,6 +15,8 @@ const files = readdirSync('topologies').filter((f) => f.endsWith('.yaml')).sort(
 for (const f of files) {
   t.test(f, async (t) => {
     if (skipUnlessRoot(t)) return;
+    const skip = await kernelFeatureSkip(loadTopology(`topologies/${f}`));
+    if (skip) return t.skip(skip);
     const routed = (loadTopology(`topologies/${f}`).services ?? []).length > 0;
     if (routed && !existsSync('/usr/lib/frr/zebra')) return t.skip('routing by FRR, which is not installed (apt-get install frr)');
     await withLab(t, `topologies/${f}`, async (lab) => {
