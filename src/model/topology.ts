@@ -96,7 +96,7 @@ export interface ResolvedInterface {
   name: string;
   /** Index of the link in `links`. */
   link: number;
-  /** Index of the L2 segment in `segments`. */
+  /** Index of the L2 segment in `segments`; -1 for a bond member or a trunk without a native VLAN (no address). */
   segment: number;
   ipv4: Cidr[];
   ipv6: Cidr[];
