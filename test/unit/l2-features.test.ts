@@ -30,7 +30,7 @@ t.test('campus: one segment per VLAN across the bundle, router on a stick, bonds
   t.equal(iface(c, 'r1', 'eth0').segment, -1);
   t.same(iface(c, 'r1', 'eth0.20').vlan, { parent: 'eth0', id: 20 });
   t.equal(formatCidr(iface(c, 'r1', 'eth0.20').ipv4[0]), '10.10.1.1/24', 'the router is the gateway of each VLAN');
-  t.same(routes(c, 'h4'), ['default via 10.10.1.1']);
+  t.same(routes(c, 'h4'), ['default via 10.10.1.1', 'default via fd00:10:0:1::1']);
   t.same(routes(c, 'r1'), [], 'both VLANs are connected to r1');
   t.same(iface(c, 'access', 'bond0').bond, { mode: '802.3ad', members: ['po1a', 'po1b'] });
   t.same(iface(c, 'access', 'bond0').bridgeVlans, { tagged: [10, 20] });

@@ -91,17 +91,16 @@ export function segments(d: WithNodes): WithSegments {
       return;
     }
     const [host, sw] = isSwitch(a.node) ? [b, a] : [a, b];
-    const ordered = (att: (typeof attach)[number][]) => (isSwitch(a.node) ? att : att.reverse());
     const v = x.vlans;
     if (!v || 'access' in v) {
       const dom = idOf(`${sw.node}|${vids[0]}`);
-      attach.push(...ordered([{ link: x, domain: dom, switchName: sw.node, peer: host }, { link: x, domain: dom, member: host, peer: sw }]));
+      attach.push({ link: x, domain: dom, switchName: sw.node, peer: host }, { link: x, domain: dom, member: host, peer: sw });
       return;
     }
     // A trunk: the host's own interface is on the native VLAN (if any), a subinterface on each tagged one.
     if (v.native !== undefined) {
       const dom = idOf(`${sw.node}|${v.native}`);
-      attach.push(...ordered([{ link: x, domain: dom, switchName: sw.node, peer: host }, { link: x, domain: dom, member: host, peer: sw }]));
+      attach.push({ link: x, domain: dom, switchName: sw.node, peer: host }, { link: x, domain: dom, member: host, peer: sw });
     }
     for (const vid of v.trunk) {
       const dom = idOf(`${sw.node}|${vid}`);

@@ -315,7 +315,7 @@ ip netns exec nslab-bgpas.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "
 `
 
 exports[`test/unit/plan.test.ts > TAP > plan for campus-vlans.yaml > commands 1`] = `
-# plan for lab 'campus': 7 namespaces, 96 operations
+# plan for lab 'campus': 7 namespaces, 118 operations
 
 # stage namespaces (7)
 ip netns add nslab-campus.r1
@@ -335,7 +335,7 @@ ip link add name eth0 netns nslab-campus.h2 type veth peer name eth1 netns nslab
 ip link add name eth0 netns nslab-campus.h3 type veth peer name eth2 netns nslab-campus.access
 ip link add name eth0 netns nslab-campus.h4 type veth peer name eth1 netns nslab-campus.dist
 
-# stage configure (82)
+# stage configure (104)
 ip netns exec nslab-campus.r1 sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nslab-campus.r1 sysctl -qw net.ipv6.conf.all.forwarding=1
 ip netns exec nslab-campus.dist sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
@@ -348,10 +348,16 @@ ip -n nslab-campus.r1 link set dev lo up
 ip -n nslab-campus.r1 link add link eth0 name eth0.10 type vlan id 10
 ip -n nslab-campus.r1 link add link eth0 name eth0.20 type vlan id 20
 ip -n nslab-campus.r1 link set dev eth0 up
+ip -n nslab-campus.r1 link set dev eth0.10 addrgenmode none
+ip -n nslab-campus.r1 addr add fe80::1/64 dev eth0.10 nodad
 ip -n nslab-campus.r1 link set dev eth0.10 up
 ip -n nslab-campus.r1 addr add 10.10.0.1/24 dev eth0.10
+ip -n nslab-campus.r1 addr add fd00:10::1/64 dev eth0.10 nodad
+ip -n nslab-campus.r1 link set dev eth0.20 addrgenmode none
+ip -n nslab-campus.r1 addr add fe80::1/64 dev eth0.20 nodad
 ip -n nslab-campus.r1 link set dev eth0.20 up
 ip -n nslab-campus.r1 addr add 10.10.1.1/24 dev eth0.20
+ip -n nslab-campus.r1 addr add fd00:10:0:1::1/64 dev eth0.20 nodad
 ip -n nslab-campus.dist link set dev lo up
 ip -n nslab-campus.dist link add name br0 type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
 ip -n nslab-campus.dist link set dev br0 addrgenmode none
@@ -403,21 +409,37 @@ bridge -n nslab-campus.access vlan add dev eth2 vid 10 pvid untagged
 bridge -n nslab-campus.access vlan add dev bond0 vid 10
 bridge -n nslab-campus.access vlan add dev bond0 vid 20
 ip -n nslab-campus.h1 link set dev lo up
+ip -n nslab-campus.h1 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h1 addr add fe80::2/64 dev eth0 nodad
 ip -n nslab-campus.h1 link set dev eth0 up
 ip -n nslab-campus.h1 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-campus.h1 addr add fd00:10::2/64 dev eth0 nodad
 ip -n nslab-campus.h1 route add 0.0.0.0/0 via 10.10.0.1
+ip -n nslab-campus.h1 route add ::/0 via fd00:10::1
 ip -n nslab-campus.h2 link set dev lo up
+ip -n nslab-campus.h2 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h2 addr add fe80::2/64 dev eth0 nodad
 ip -n nslab-campus.h2 link set dev eth0 up
 ip -n nslab-campus.h2 addr add 10.10.1.2/24 dev eth0
+ip -n nslab-campus.h2 addr add fd00:10:0:1::2/64 dev eth0 nodad
 ip -n nslab-campus.h2 route add 0.0.0.0/0 via 10.10.1.1
+ip -n nslab-campus.h2 route add ::/0 via fd00:10:0:1::1
 ip -n nslab-campus.h3 link set dev lo up
+ip -n nslab-campus.h3 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h3 addr add fe80::3/64 dev eth0 nodad
 ip -n nslab-campus.h3 link set dev eth0 up
 ip -n nslab-campus.h3 addr add 10.10.0.3/24 dev eth0
+ip -n nslab-campus.h3 addr add fd00:10::3/64 dev eth0 nodad
 ip -n nslab-campus.h3 route add 0.0.0.0/0 via 10.10.0.1
+ip -n nslab-campus.h3 route add ::/0 via fd00:10::1
 ip -n nslab-campus.h4 link set dev lo up
+ip -n nslab-campus.h4 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h4 addr add fe80::3/64 dev eth0 nodad
 ip -n nslab-campus.h4 link set dev eth0 up
 ip -n nslab-campus.h4 addr add 10.10.1.3/24 dev eth0
+ip -n nslab-campus.h4 addr add fd00:10:0:1::3/64 dev eth0 nodad
 ip -n nslab-campus.h4 route add 0.0.0.0/0 via 10.10.1.1
+ip -n nslab-campus.h4 route add ::/0 via fd00:10:0:1::1
 
 `
 
