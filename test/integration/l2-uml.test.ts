@@ -1,9 +1,9 @@
 // VLANs, trunks, link aggregation and VRFs (issue 16) on a kernel that has them: this host has no 8021q, bonding,
 // VRF or bridge VLAN filtering, so CI runs these under user-mode Linux (`--kernel uml`, which loads 8021q, bonding
-// and vrf itself). One boot runs four scenarios: VLAN isolation and trunk routing, VLANs with routing: none, LACP
-// member failover with the outage measured, and VRF separation with overlapping addresses. Each step's expectation
-// is the check; the measured values are printed for the record. On the host kernel, the same labs are refused
-// before anything is built, naming the feature, the node and both fixes.
+// and vrf itself). One boot runs four scenarios: VLAN isolation and trunk routing, VLANs with routing: none (over an
+// active-backup bond), LACP member failover with the outage measured, and VRF separation with overlapping addresses.
+// Each step's expectation is the check; the measured values are printed for the record. On the host kernel, the
+// same labs are refused before anything is built, naming the feature, the node and both fixes.
 import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
