@@ -4,7 +4,7 @@
 import { existsSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labNotUp, NslabError, nodeBinds, nodeEntryArgv, PROBE_NETNS_PATTERN, type Impairment, type Journal, type Operation, type Plan, type RawImpairment, type ResolvedLink, type ResolvedTopology } from '../model/index.js';
-import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, impairmentSummary, requiredQdiscs, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
+import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, impairmentSummary, requiredQdiscs, requiredKernelFeatures, describeFeature, FEATURE_MODULE, type FeatureNeed, type Direction, type LinkState, type QdiscNeed } from '../plan/index.js';
 import { applyChange, applyPlan, destroyLab, newJournal, waitLinksUp, type Progress, type TeardownReport } from '../exec/index.js';
 import { readNetnsTags } from '../exec/batch.js';
 import { teardownError } from '../exec/teardown.js';
@@ -82,6 +82,21 @@ export function checkQdiscs(needs: QdiscNeed[], caps: KernelCapabilities): void 
   });
 }
 
+/** Fail before creating anything when the kernel lacks a device type the lab needs (VLANs, bonds, VRFs). */
+export function checkKernelFeatures(needs: FeatureNeed[], caps: KernelCapabilities): void {
+  const missing = needs.filter((n) => caps.features?.[n.feature] === false);
+  if (!missing.length) return;
+  const feats = [...new Set(missing.map((m) => m.feature))];
+  const lines = missing.map((m) => `node ${m.node}: ${m.what} (${describeFeature(m.feature)}, module ${FEATURE_MODULE[m.feature]})`);
+  // Bridge VLAN filtering is a build option of the bridge module (CONFIG_BRIDGE_VLAN_FILTERING), not a module.
+  const mods = [...new Set(feats.filter((f) => f !== 'bridge-vlan').map((f) => FEATURE_MODULE[f]))];
+  const load = [...(mods.length ? [`modprobe ${mods.join(' ')}`] : []), ...(feats.includes('bridge-vlan') ? ['a kernel built with CONFIG_BRIDGE_VLAN_FILTERING'] : [])].join(', and ');
+  throw new NslabError('E_KERNEL_FEATURE_MISSING', `this kernel has no ${feats.map(describeFeature).join(', no ')}, which this lab needs:\n  ${lines.join('\n  ')}`, {
+    hint: `load what is missing on the host (${load}), or run the lab in user-mode Linux, which has them and loads them itself: ${UML_COMMAND}`,
+    details: { missing },
+  });
+}
+
 /**
  * E_NETNS_EXISTS, with a hint that never sends a person to delete a running lab's namespaces: names of this lab
  * that carry an nslab tag belong to a lab of the same name kept in another state directory (NSLAB_STATE_DIR).
@@ -147,8 +162,12 @@ export class Lab {
     const plan = compilePlan(t);
     checkServicePrograms(t);
     const needs = requiredQdiscs(t);
-    const caps = needs.length ? await probeKernel(runner) : undefined;
-    if (caps) checkQdiscs(needs, caps);
+    const featureNeeds = requiredKernelFeatures(t);
+    const caps = needs.length || featureNeeds.length ? await probeKernel(runner) : undefined;
+    if (caps) {
+      checkQdiscs(needs, caps);
+      checkKernelFeatures(featureNeeds, caps);
+    }
     const journal = newJournal(plan, { source: t.source, topology: serializeTopology(t), lifetime: opts.lifetime ?? 'persistent' });
     if (caps) journal.qdiscs = caps.qdiscs;
     // Claim the name first, then look for clashes: checked the other way round, a second `up` of a lab being built

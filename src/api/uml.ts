@@ -3,7 +3,8 @@
 // that kernel, so every run here builds, uses and tears down within one boot.
 
 import { fileURLToPath } from 'node:url';
-import { NslabError } from '../model/index.js';
+import { NslabError, type ResolvedTopology } from '../model/index.js';
+import { modulesFor, requiredKernelFeatures } from '../plan/index.js';
 import { runInUml, shQuote, umlAvailable, UML_DEFAULT_MODULES, UML_INSTALL_HINT, type UmlRunResult } from '../sys/uml.js';
 
 /** The CLI entry point, as a host path (the guest sees the host's / through hostfs). */
@@ -22,6 +23,13 @@ export interface UmlNslabOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   memMb?: number;
+  /** Kernel modules the lab needs besides UML_DEFAULT_MODULES (8021q, bonding, vrf: see umlModulesFor). */
+  modules?: string[];
+}
+
+/** The modules to load in user-mode Linux for these labs: the default set, and what their VLANs, bonds and VRFs need. */
+export function umlModulesFor(topologies: ResolvedTopology[]): string[] {
+  return [...new Set([...UML_DEFAULT_MODULES, ...topologies.flatMap((t) => modulesFor(requiredKernelFeatures(t)))])];
 }
 
 /**
@@ -37,7 +45,7 @@ export async function runScriptInUml(script: string, opts: UmlNslabOptions = {})
     argv: ['bash', '-c', prelude + script],
     cwd: process.cwd(),
     env: guestEnv({ stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY }, process.env),
-    modules: UML_DEFAULT_MODULES,
+    modules: opts.modules ? [...new Set([...UML_DEFAULT_MODULES, ...opts.modules])] : UML_DEFAULT_MODULES,
     interactive: opts.interactive,
     onOutput: opts.onOutput,
     signal: opts.signal,

@@ -5,7 +5,7 @@ import { cleanLabs, Lab, requireRoot, showLab, summarizeTopology } from '../api/
 import type { TeardownReport } from '../exec/index.js';
 import { formatShow } from '../report/show.js';
 import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
-import { compilePlan, impairmentSummary, renderPlan } from '../plan/index.js';
+import { compilePlan, describeFeature, FEATURE_MODULE, impairmentSummary, renderPlan, type KernelFeature } from '../plan/index.js';
 import { ExecaRunner, probeKernel } from '../sys/index.js';
 import { umlAvailable } from '../sys/uml.js';
 import { findLink, loadTopology, resolveRawTopology } from '../topology/index.js';
@@ -202,6 +202,16 @@ export async function doctor(argv: Argv): Promise<number> {
         ok,
         detail: ok ? 'yes' : 'missing',
         fix: q === 'netem' || q === 'htb' ? `install the kernel's extra modules (linux-modules-extra-$(uname -r) on Ubuntu, kernel-modules-extra on RHEL), or run labs with --kernel uml` : undefined,
+        required: false,
+      });
+    }
+    for (const [f, ok] of Object.entries(caps.features ?? {})) {
+      const feature = f as KernelFeature;
+      checks.push({
+        name: `kernel: ${describeFeature(feature)} — ${{ '8021q': 'trunks to hosts and routers', 'bridge-vlan': 'switch ports with vlan or vlans', bonding: 'links with lag', vrf: 'nodes with vrfs' }[feature]}`,
+        ok,
+        detail: ok ? 'yes' : 'missing',
+        fix: feature === 'bridge-vlan' ? 'a kernel built with CONFIG_BRIDGE_VLAN_FILTERING, or run labs with --kernel uml' : `modprobe ${FEATURE_MODULE[feature]}, or run labs with --kernel uml`,
         required: false,
       });
     }

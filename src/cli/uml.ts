@@ -2,10 +2,12 @@
 // and the exit code. Works without root on the host.
 
 import { runNslabInUml, runScriptInUml, UML_COMMAND } from '../api/index.js';
+import { umlModulesFor } from '../api/uml.js';
 import { NslabError } from '../model/index.js';
 import { shQuote } from '../sys/uml.js';
 import { loadTopology, resolveRawTopology } from '../topology/index.js';
 import { loadScenario } from '../scenario/load.js';
+import type { StepSpec } from '../scenario/model.js';
 import { abortOnSignals } from './output.js';
 
 type Argv = Record<string, unknown>;
@@ -39,12 +41,20 @@ export function withUmlCommand<T extends { message: string; hint?: string }>(e: 
   return { ...e, message: text(e.message), hint: e.hint && text(e.hint) };
 }
 
+function hasLinkStep(specs: StepSpec[]): boolean {
+  return specs.some((x) => x.kind === 'link' || (x.kind === 'parallel' && hasLinkStep(x.steps.map((y) => y.spec))));
+}
+
 export async function runUml(argv: Argv, rawArgs: string[]): Promise<number> {
   // Check the files here first: a typo is reported in a second, not after a kernel boot.
-  for (const f of (argv.scenario as string[]).map(String)) loadScenario(f);
+  const scenarios = (argv.scenario as string[]).map(String).map((f) => loadScenario(f));
   const sig = abortOnSignals();
   try {
-    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal });
+    // The kernel modules the labs need (8021q, bonding, vrf) are loaded at boot.
+    // A `link` step turns the link's nftables blackhole off as it changes state: nf_tables too.
+    const linkSteps = scenarios.some((s) => hasLinkStep(s.steps.map((x) => x.spec)));
+    const modules = [...umlModulesFor(scenarios.map((s) => s.topology)), ...(linkSteps ? ['nf_tables'] : [])];
+    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal, modules });
     return r.exitCode;
   } finally {
     sig.dispose();
@@ -79,7 +89,7 @@ export async function upUml(argv: Argv, rawArgs: string[]): Promise<number> {
   }
   const sig = abortOnSignals();
   try {
-    const r = await runScriptInUml(script, { interactive, onOutput: interactive ? undefined : (s) => process.stdout.write(s), signal: sig.signal });
+    const r = await runScriptInUml(script, { modules: umlModulesFor([t]), interactive, onOutput: interactive ? undefined : (s) => process.stdout.write(s), signal: sig.signal });
     return r.exitCode;
   } finally {
     sig.dispose();

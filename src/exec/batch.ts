@@ -14,7 +14,7 @@ import { NETNS_DIR, netnsInode, type Runner } from '../sys/index.js';
 import { createGroup, readTagsByRelay, relayGroup, runRelay, setnsSyscall, type NetnsProof, type RelayGroup } from './relay.js';
 
 export interface BatchJob {
-  tool: 'ip' | 'tc' | 'sysctl' | 'nft';
+  tool: 'ip' | 'tc' | 'bridge' | 'sysctl' | 'nft';
   /** null: the host's namespace (ip only). */
   netns: string | null;
   /** sysctl only: keys the kernel may not have are skipped (`sysctl -e`). */
@@ -147,7 +147,7 @@ export async function runBatches(runner: Runner, jobs: BatchJob[], workers: numb
   const scripted: BatchJob[][] = [];
   const relay = relayEnabled();
   for (const [netns, group] of byNetns) {
-    const g = relay && !group.some((j) => j.tool === 'tc') ? relayGroup(netns, group.flatMap((j) => j.ops)) : null;
+    const g = relay && !group.some((j) => j.tool === 'tc' || j.tool === 'bridge') ? relayGroup(netns, group.flatMap((j) => j.ops)) : null;
     if (g) relayed.push(g);
     else scripted.push(group);
   }
@@ -211,7 +211,7 @@ function relayEnabled(): boolean {
 export function groupJobs(ops: Operation[]): BatchJob[] {
   const jobs = new Map<string, BatchJob>();
   for (const op of ops) {
-    if (op.tool !== 'ip' && op.tool !== 'tc' && op.tool !== 'sysctl' && op.tool !== 'nft') continue;
+    if (op.tool !== 'ip' && op.tool !== 'tc' && op.tool !== 'bridge' && op.tool !== 'sysctl' && op.tool !== 'nft') continue;
     // Optional sysctls get their own `sysctl -e` call, so that a mistyped key of the user's still fails.
     const key = `${op.tool}|${op.netns ?? ''}|${op.optional ? '?' : ''}`;
     let j = jobs.get(key);
@@ -223,7 +223,8 @@ export function groupJobs(ops: Operation[]): BatchJob[] {
   }
   // sysctls before ip before tc inside one namespace: forwarding is on before routes, links are up before shaping.
   // nft (a blackhole) goes first: a link restored to `up` stops dropping before it is set up.
-  const order = { nft: -1, sysctl: 0, ip: 1, tc: 2 } as const;
+  // bridge (VLANs of switch ports) after ip, which made the ports and the bridge.
+  const order = { nft: -1, sysctl: 0, ip: 1, bridge: 1.5, tc: 2 } as const;
   return [...jobs.values()].sort((a, b) => order[a.tool] - order[b.tool]);
 }
 

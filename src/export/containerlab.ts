@@ -73,8 +73,11 @@ export function clabInterfaceName(ifname: string): string {
 }
 
 /** A plan operation as it runs inside the node's container: no `-n NETNS`, containerlab's interface names. */
-function inContainer(op: Operation): string {
-  const args = op.args.map((a, i) => (i > 0 && op.args[i - 1] === 'dev' ? clabInterfaceName(a) : a));
+function inContainer(op: Operation, subinterfaces: Map<string, string>): string {
+  // Interface names follow dev, and in `link add link eth0 name eth0.10 type vlan` also link and name; a VLAN
+  // subinterface follows its parent (eth0.10 becomes eth1.10).
+  const rename = (a: string) => subinterfaces.get(a) ?? clabInterfaceName(a);
+  const args = op.args.map((a, i) => (i > 1 && ['dev', 'link', 'name'].includes(op.args[i - 1]) ? rename(a) : a));
   if (op.tool === 'ip' && args[0] === 'route' && args[1] === 'add') args[1] = 'replace';
   return renderOperation({ ...op, netns: null, args });
 }
@@ -93,11 +96,13 @@ export function toContainerlab(t: ResolvedTopology, opts: ContainerlabOptions = 
   const nodes: Record<string, ClabNode> = {};
   for (const n of t.nodes) {
     const exec: string[] = [];
+    const subinterfaces = new Map(n.interfaces.filter((i) => i.vlan).map((i) => [i.name, `${clabInterfaceName(i.vlan!.parent)}.${i.vlan!.id}`]));
     for (const stage of plan.stages)
       for (const op of stage.ops) {
         if (op.netns !== n.netns) continue;
         // The veths are containerlab's links, sysctls its `sysctls:`, and exec/start come from the node below.
-        if (op.tool === 'ip' || op.tool === 'tc') exec.push(inContainer(op));
+        // VLAN subinterfaces, bonds and VRFs are ip lines, a switch's VLAN table bridge lines: all run in the node.
+        if (op.tool === 'ip' || op.tool === 'tc' || op.tool === 'bridge') exec.push(inContainer(op, subinterfaces));
       }
     exec.push(...n.exec.map((c) => renderOperation({ kind: 'proc.exec', tool: 'exec', netns: null, args: commandArgv(c), subject: '', undo: null })));
     exec.push(...n.start.map((c, i) => startCommand(commandArgv(c), i)));

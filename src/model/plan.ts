@@ -21,7 +21,7 @@ export type OperationKind =
   | 'service.stop';
 
 /** Which program carries the operation: ip and tc lines are batched; sysctl/ethtool are grouped per namespace. */
-export type Tool = 'ip' | 'tc' | 'sysctl' | 'ethtool' | 'exec' | 'start' | 'nft' | 'files' | 'service';
+export type Tool = 'ip' | 'tc' | 'bridge' | 'sysctl' | 'ethtool' | 'exec' | 'start' | 'nft' | 'files' | 'service';
 
 /** A node's private directory as mounted: `source` is relative to the lab's state folder. */
 export interface Bind {
@@ -112,6 +112,8 @@ export function renderOperation(op: Operation): string {
       return q(['ip', ...nsOpt, ...op.args]);
     case 'tc':
       return q(['tc', ...nsOpt, ...op.args]);
+    case 'bridge':
+      return q(['bridge', ...nsOpt, ...op.args]);
     case 'nft':
       return q(['ip', 'netns', 'exec', op.netns ?? '', 'nft', ...op.args]);
     case 'sysctl':

@@ -96,7 +96,7 @@ export interface ResolvedInterface {
   name: string;
   /** Index of the link in `links`. */
   link: number;
-  /** Index of the L2 segment in `segments`. */
+  /** Index of the L2 segment in `segments`; -1 for a bond member or a trunk without a native VLAN (no address). */
   segment: number;
   ipv4: Cidr[];
   ipv6: Cidr[];
@@ -104,7 +104,19 @@ export interface ResolvedInterface {
   peer: EndpointRef;
   /** True on a switch: the interface is a bridge port and carries no address. */
   bridgePort: boolean;
+  /** An 802.1Q subinterface (eth0.10) on a trunk: its parent interface and VLAN id (features/vlan). */
+  vlan?: { parent: string; id: number };
+  /** A switch port (or a switch's bond) of a VLAN-aware switch: the VLANs it carries tagged, and its untagged one. */
+  bridgeVlans?: { tagged: number[]; untagged?: number };
+  /** A bond (link aggregation, features/lag): its mode and member interfaces. */
+  bond?: { mode: LagMode; members: string[] };
+  /** A member of this bond: it carries no address (segment -1) and is not a bridge port itself. */
+  bondOf?: string;
+  /** The VRF this interface is enslaved to (features/vrf). */
+  vrf?: string;
 }
+
+export type LagMode = '802.3ad' | 'active-backup';
 
 export interface ResolvedRoute {
   family: 4 | 6;
@@ -116,6 +128,8 @@ export interface ResolvedRoute {
   metric?: number;
   /** Where this route came from: the file, or auto routing. */
   origin: 'file' | 'auto' | 'gateway';
+  /** The VRF whose table holds the route (features/vrf); absent: the main table. */
+  vrf?: string;
 }
 
 export type Command = { argv: string[] } | { shell: string };
@@ -131,6 +145,10 @@ export interface ResolvedNode {
   start: Command[];
   env: Record<string, string>;
   stp: boolean;
+  /** A switch with a VLAN on any port: its bridge filters by VLAN (features/vlan). */
+  vlanAware?: boolean;
+  /** VRFs of the node, each with its routing table (features/vrf). */
+  vrfs?: { name: string; table: number }[];
   /**
    * Directories private to this node: every process nslab runs in the node (services, exec, start, `nslab exec`)
    * sees them mounted over `target`. Absent when the node has none.

@@ -17,6 +17,9 @@ import {
   type ResolvedTopology,
 } from '../model/index.js';
 import { shapingOps } from './shape.js';
+import { bondOps } from '../features/lag/index.js';
+import { subinterfaceOps, switchVlanOps, VLAN_BRIDGE_ARGS } from '../features/vlan/index.js';
+import { vrfOps } from '../features/vrf/index.js';
 
 const inNetns = (netns: string, kind: Operation['kind'], args: string[], subject: string, tool: Operation['tool'] = 'ip'): Operation => ({
   kind,
@@ -31,7 +34,7 @@ const inNetns = (netns: string, kind: Operation['kind'], args: string[], subject
 export function routeArgs(verb: 'add' | 'replace', r: ResolvedRoute): string[] {
   // `default` is ambiguous between families inside a batch (no -4/-6 per line), so spell it as a prefix.
   const to = r.to === 'default' ? (r.family === 4 ? '0.0.0.0/0' : '::/0') : r.to;
-  return ['route', verb, to, ...(r.via ? ['via', r.via] : []), ...(r.dev ? ['dev', r.dev] : []), ...(r.metric !== undefined ? ['metric', String(r.metric)] : [])];
+  return ['route', verb, to, ...(r.via ? ['via', r.via] : []), ...(r.dev ? ['dev', r.dev] : []), ...(r.metric !== undefined ? ['metric', String(r.metric)] : []), ...(r.vrf ? ['vrf', r.vrf] : [])];
 }
 
 /** fe80::/64 with the interface identifier (low 64 bits) of a global address. */
@@ -50,18 +53,23 @@ function nodeConfigOps(node: ResolvedNode): Operation[] {
     // With STP off a bridge port forwards as soon as it is up; with STP on, forward_delay is the kernel's minimum
     // (2 s, i.e. 200 centiseconds) rather than the 15 s default, so the lab converges in ~4 s (listening+learning).
     const stp = node.stp ? ['stp_state', '1', 'forward_delay', '200'] : ['stp_state', '0'];
-    ops.push(inNetns(node.netns, 'link.add', ['link', 'add', 'name', SWITCH_BRIDGE_NAME, 'type', 'bridge', ...stp], subject));
+    ops.push(inNetns(node.netns, 'link.add', ['link', 'add', 'name', SWITCH_BRIDGE_NAME, 'type', 'bridge', ...stp, ...(node.vlanAware ? VLAN_BRIDGE_ARGS : [])], subject));
     // A switch has no addresses: without addrgenmode none every port and the bridge would get a link-local address,
     // run duplicate address detection and join multicast groups — kernel work (and MLD traffic on the LAN) that a
     // Linux bridge used as a switch does not need.
     ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', SWITCH_BRIDGE_NAME, 'addrgenmode', 'none'], subject));
+    ops.push(...bondOps(node));
     for (const i of node.interfaces) {
       ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, 'addrgenmode', 'none'], `${subject} port ${i.name}`));
-      ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, 'master', SWITCH_BRIDGE_NAME, 'up'], `${subject} port ${i.name}`));
+      // A bond's members are its ports, not the bridge's.
+      ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, ...(i.bondOf ? [] : ['master', SWITCH_BRIDGE_NAME]), 'up'], `${subject} port ${i.name}`));
     }
     ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', SWITCH_BRIDGE_NAME, 'up'], subject));
+    ops.push(...switchVlanOps(node));
     return ops;
   }
+  // Bonds, VLAN subinterfaces and VRFs exist, and their members are enslaved, before anything is up or addressed.
+  ops.push(...bondOps(node), ...subinterfaceOps(node), ...vrfOps(node));
   for (const i of node.interfaces) {
     const s = `${subject} ${i.name}`;
     if (i.ipv6.length) {

@@ -5,4 +5,4 @@ export { renderPlan } from './render.js';
 export { shapingOps, impairmentSummary, netemLimitPackets, htbQuantumBytes } from './shape.js';
 export { blackholeTable, compileImpairChange, compileLinkState, type Direction, type LinkState } from './change.js';
 export { directionOps, offloadOps, netemArgs } from './shape.js';
-export { requiredQdiscs, impairmentNeeds, type QdiscNeed } from './requirements.js';
+export { requiredQdiscs, impairmentNeeds, requiredKernelFeatures, describeFeature, modulesFor, FEATURE_MODULE, type QdiscNeed, type FeatureNeed, type KernelFeature } from './requirements.js';

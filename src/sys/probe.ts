@@ -9,6 +9,7 @@ import { netnsInode, procStartTime } from './netns.js';
 import type { Runner } from './proc.js';
 
 export const PROBED_QDISCS = ['htb', 'tbf', 'netem', 'pfifo', 'bfifo', 'prio', 'sfq', 'fq', 'fq_codel', 'cake', 'hfsc', 'ingress', 'clsact'] as const;
+export const PROBED_FEATURES = ['8021q', 'bridge-vlan', 'bonding', 'vrf'] as const;
 export type QdiscName = (typeof PROBED_QDISCS)[number];
 
 export interface KernelCapabilities {
@@ -16,6 +17,8 @@ export interface KernelCapabilities {
   veth: boolean;
   bridge: boolean;
   qdiscs: Record<string, boolean>;
+  /** Link types beyond veth and bridge (tried by creating one): 8021q, bridge-vlan, bonding, vrf. */
+  features?: Record<string, boolean>;
   /** stderr of the scratch namespace creation, when netns failed. */
   error?: string;
 }
@@ -77,6 +80,11 @@ export async function probeKernel(runner: Runner, opts: { timeoutMs?: number } =
     `echo "@@probe-tagged"`,
     `ip -n ${ns} link add name p0 type veth peer name p1 2>/dev/null; echo "veth=$?"`,
     `ip -n ${ns} link add name b0 type bridge 2>/dev/null; echo "bridge=$?"`,
+    // Creating a device is the test (a module the kernel can autoload is loaded by it, as the lab would).
+    `ip -n ${ns} link add link p0 name p0.2 type vlan id 2 2>/dev/null; echo "8021q=$?"`,
+    `ip -n ${ns} link add name b1 type bridge vlan_filtering 1 2>/dev/null; echo "bridge-vlan=$?"`,
+    `ip -n ${ns} link add name bd0 type bond 2>/dev/null; echo "bonding=$?"`,
+    `ip -n ${ns} link add name vr0 type vrf table 10 2>/dev/null; echo "vrf=$?"`,
     `tc -n ${ns} -force -batch - <<'NSLAB_EOF'`,
     ...tcLines,
     'NSLAB_EOF',
@@ -99,5 +107,6 @@ export async function probeKernel(runner: Runner, opts: { timeoutMs?: number } =
   const veth = /veth=0/.test(r.stdout);
   const failed = new Set([...r.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1])));
   PROBED_QDISCS.forEach((q, k) => (qdiscs[q] = veth && !failed.has(2 * k + 1)));
-  return { netns: true, veth, bridge: /bridge=0/.test(r.stdout), qdiscs };
+  const features = Object.fromEntries(PROBED_FEATURES.map((f) => [f, new RegExp(`^${f}=0$`, 'm').test(r.stdout)]));
+  return { netns: true, veth, bridge: /^bridge=0$/m.test(r.stdout), qdiscs, features };
 }

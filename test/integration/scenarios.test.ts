@@ -13,6 +13,7 @@ import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
 import { cli } from '../helpers/cli.js';
 import { ownScenarioFile } from '../helpers/lab.js';
 import { sandbox } from '../helpers/sandbox.js';
+import { kernelFeatureSkip } from '../helpers/kernel.js';
 
 // Every scenario runs from a copy whose lab carries the test's prefix (and in the test's own state directory).
 sandbox();
@@ -30,6 +31,8 @@ for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml')).sort
   t.test(`scenarios/${f}`, async (t) => {
     if (!isRoot) return t.skip('needs root to build labs');
     if (needsNetem(`scenarios/${f}`)) return t.skip('needs sch_netem: runs under --kernel uml in test/integration/netem-uml.test.ts');
+    const skip = await kernelFeatureSkip(loadScenario(`scenarios/${f}`).topology);
+    if (skip) return t.skip(skip);
     const before = hostSnapshot();
     const junit = join(out, `${f}.xml`);
     const json = join(out, `${f}.json`);

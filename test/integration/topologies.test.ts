@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { formatCidr } from '../../src/model/index.js';
 import { skipUnlessRoot, withLab } from '../helpers/lab.js';
 import { sandbox } from '../helpers/sandbox.js';
+import { kernelFeatureSkip } from '../helpers/kernel.js';
 import { loadTopology } from '../../src/topology/index.js';
 
 sandbox();
@@ -14,6 +15,8 @@ const files = readdirSync('topologies').filter((f) => f.endsWith('.yaml')).sort(
 for (const f of files) {
   t.test(f, async (t) => {
     if (skipUnlessRoot(t)) return;
+    const skip = await kernelFeatureSkip(loadTopology(`topologies/${f}`));
+    if (skip) return t.skip(skip);
     const routed = (loadTopology(`topologies/${f}`).services ?? []).length > 0;
     if (routed && !existsSync('/usr/lib/frr/zebra')) return t.skip('routing by FRR, which is not installed (apt-get install frr)');
     await withLab(t, `topologies/${f}`, async (lab) => {
@@ -36,7 +39,8 @@ for (const f of files) {
           const have = live.addr_info.filter((a) => a.family !== 'inet6' || !a.local.startsWith('fe80')).map((a) => `${a.local}/${a.prefixlen}`).sort();
           t.same(have, [...i.ipv4, ...i.ipv6].map(formatCidr).sort(), `${n.name}:${i.name} has exactly its addresses`);
         }
-        const routes = execFileSync('ip', ['-n', n.netns, 'route'], { encoding: 'utf8' }) + execFileSync('ip', ['-n', n.netns, '-6', 'route'], { encoding: 'utf8' });
+        // Every table: a VRF's routes are in its own (vrf-lite.yaml).
+        const routes = execFileSync('ip', ['-n', n.netns, 'route', 'show', 'table', 'all'], { encoding: 'utf8' }) + execFileSync('ip', ['-n', n.netns, '-6', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
         for (const r of n.routes) {
           const to = r.to === 'default' ? 'default' : r.to;
           t.match(routes, new RegExp(`^${to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} via ${r.via}`, 'm'), `${n.name} route ${r.to} via ${r.via}`);

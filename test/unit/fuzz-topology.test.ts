@@ -461,16 +461,21 @@ export function checkCase(text: string, file: string): string | undefined {
   }
   const bad: string[] = [];
   const addrs = new Map<string, string>();
+  // Addresses are unique within an address space: the main table's, or a VRF's (segments that a VRF's interface is on).
+  const space = new Map<number, string>();
+  for (const node of topo.nodes) for (const i of node.interfaces) if (i.vrf) space.set(i.segment, i.vrf);
   for (const node of topo.nodes) {
     if (!NODE_KINDS.includes(node.kind)) bad.push(`node ${node.name} has kind ${node.kind}`);
     if (node.netns !== netnsName(topo.name, node.name)) bad.push(`node ${node.name} has namespace ${node.netns}`);
     for (const i of node.interfaces) {
       if (i.name.length > 15 || !/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(i.name)) bad.push(`interface name ${JSON.stringify(i.name)} on ${node.name}`);
       const seg = topo.segments[i.segment];
+      // Segment -1: a bond's member, or a trunk's parent without a native VLAN; neither carries an address.
+      if (i.segment === -1 && !(i.ipv4.length + i.ipv6.length) && (i.bondOf || node.interfaces.some((x) => x.vlan?.parent === i.name))) continue;
       if (!seg) bad.push(`${node.name}:${i.name} is on segment ${i.segment}, which does not exist`);
       for (const [fam, list] of [[4, i.ipv4], [6, i.ipv6]] as const) {
         for (const c of list) {
-          const k = `${fam}|${c.address}`;
+          const k = `${space.get(i.segment) ?? ''}|${fam}|${c.address}`;
           const other = addrs.get(k);
           if (other) bad.push(`${node.name}:${i.name} and ${other} share an address`);
           addrs.set(k, `${node.name}:${i.name}`);

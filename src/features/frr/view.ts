@@ -32,7 +32,8 @@ export function linkCost(raw: Record<string, unknown> | undefined, node: string)
 }
 
 export function routerInterfaces(d: WithInterfaces, node: ResolvedNode): RouterInterface[] {
-  return node.interfaces.map((iface) => {
+  // A bond member or a trunk's parent (segment -1) carries no address: its bond or subinterfaces do.
+  return node.interfaces.filter((iface) => iface.segment >= 0).map((iface) => {
     const seg = d.segments[iface.segment];
     const peers = seg.members.filter((m) => m.node !== node.name && d.byName.get(m.node)!.kind === 'router').map((m) => d.byName.get(m.node)!);
     const raw = rawLinkObject(d, iface.link);

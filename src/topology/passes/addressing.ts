@@ -12,6 +12,8 @@ import {
   parseCidr,
   type Cidr,
 } from '../../model/index.js';
+import { bondOn } from '../../features/lag/index.js';
+import { segmentSpaces } from '../../features/vrf/index.js';
 import { endKey as key, type AddressMap, type DocPath, type WithAddresses, type WithSegments } from './draft.js';
 
 export const DEFAULT_IPV4_POOL = '10.10.0.0/16';
@@ -46,9 +48,19 @@ export function addressing(d: WithSegments): WithAddresses {
         if (a === null) return;
         const c = parseCidr(a, fam);
         if (!c) return; // reported by normalise as E_BAD_ADDRESS; the checks below still run on the rest
-        addrOf[fam].set(key(endRefs[l.index][j]), c);
-        explicitWhere.set(`${fam}|${key(endRefs[l.index][j])}`, [...l.path, famKey, j]);
+        const v = d.portVlans.get(l.index);
+        if (v && 'trunk' in v && v.native === undefined)
+          return P.add([...l.path, famKey, j], 'E_ADDRESS_ON_TRUNK', `this link is a trunk without a native VLAN: ${l.ends[j].node}'s addresses are on its VLAN subinterfaces`, 'leave the addresses to the pool (each VLAN is a segment of its own), or give the trunk a native_vlan');
+        // A bond's member link gives the bond its address.
+        const g = d.lagOf.get(l.index);
+        const end = g ? bondOn(g, l.ends[j].node) : endRefs[l.index][j];
+        addrOf[fam].set(key(end), c);
+        explicitWhere.set(`${fam}|${key(end)}`, [...l.path, famKey, j]);
       });
+  // Each VRF is an address space of its own (features/vrf): subnets and addresses may repeat across spaces.
+  const space = segmentSpaces(raw, segments);
+  const spaceOfKey = new Map<string, string>();
+  for (const seg of segments) for (const m of seg.members) spaceOfKey.set(key(m), space[seg.index]);
   const segSubnet: { 4: (Cidr | undefined)[]; 6: (Cidr | undefined)[] } = { 4: [], 6: [] };
   for (const fam of [4, 6] as const) {
     // A segment with explicit addresses takes its subnet from the first of them; the rest must fit inside.
@@ -66,7 +78,7 @@ export function addressing(d: WithSegments): WithAddresses {
     const explicitNets = segSubnet[fam].map((n, i) => ({ n, i })).filter((x): x is { n: Cidr; i: number } => !!x.n);
     for (let a = 0; a < explicitNets.length; a++)
       for (let b = a + 1; b < explicitNets.length; b++)
-        if (overlaps(explicitNets[a].n, explicitNets[b].n)) {
+        if (space[explicitNets[a].i] === space[explicitNets[b].i] && overlaps(explicitNets[a].n, explicitNets[b].n)) {
           const m = segments[explicitNets[b].i].members.find((mm) => addrOf[fam].has(key(mm)))!;
           P.add(explicitWhere.get(`${fam}|${key(m)}`)!, 'E_OVERLAPPING_SUBNETS', `${formatCidr(explicitNets[b].n)} overlaps ${formatCidr(explicitNets[a].n)}, which another segment uses`, 'give each link or LAN its own subnet');
         }
@@ -125,10 +137,11 @@ export function addressing(d: WithSegments): WithAddresses {
     // /64 (fd00:10:N::1) all collide and a Map<bigint> turns quadratic (20,000 links: seconds).
     const seen = new Map<string, string>();
     for (const [k, c] of addrOf[fam]) {
-      const other = seen.get(c.address.toString(16));
+      const id = `${spaceOfKey.get(k) ?? ''}|${c.address.toString(16)}`;
+      const other = seen.get(id);
       if (other !== undefined)
         P.add(explicitWhere.get(`${fam}|${k}`) ?? explicitWhere.get(`${fam}|${other}`) ?? ['links'], 'E_DUPLICATE_ADDRESS', `${formatAddress(fam, c.address)} is given to both ${other} and ${k}`, 'give each interface its own address');
-      else seen.set(c.address.toString(16), k);
+      else seen.set(id, k);
     }
     for (const seg of segments) segSubnet[fam][seg.index] && (fam === 4 ? (seg.ipv4 = segSubnet[4][seg.index]) : (seg.ipv6 = segSubnet[6][seg.index]));
   }

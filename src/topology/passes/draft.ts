@@ -4,6 +4,8 @@
 
 import type { Cidr, EndpointRef, LocateFn, NodeKind, Problem, RawImpairment, RawTopology, ResolvedLink, ResolvedNode, ResolvedService, Segment } from '../../model/index.js';
 import { formatDocPath } from '../yaml.js';
+import type { LagGroup } from '../../features/lag/index.js';
+import type { PortVlans } from '../../features/vlan/index.js';
 
 export type DocPath = (string | number)[];
 
@@ -55,11 +57,21 @@ export interface WithNodes extends Normalised {
   readonly byName: Map<string, ResolvedNode>;
 }
 
-/** After `segments`: L2 segments (p2p links and switched LANs), members in address order. */
+/** After `segments`: L2 segments (p2p links and switched LANs, one per VLAN), members in address order. */
 export interface WithSegments extends WithNodes {
   readonly segments: Segment[];
-  /** Segment index of each link, by l.index. */
+  /** Segment index of each link (its untagged or first VLAN), by l.index. */
   readonly linkSegment: number[];
+  /** Segment of each addressed interface (segment members: ethN, a bond, a VLAN subinterface), by `node:ifname`. */
+  readonly memberSegment: Map<string, number>;
+  /** The bond each aggregated link belongs to, by l.index (features/lag). */
+  readonly lagOf: Map<number, LagGroup>;
+  /** The VLANs of each link's switch end, by l.index (features/vlan); absent: untagged, VLAN-unaware. */
+  readonly portVlans: Map<number, PortVlans>;
+  /** VLAN subinterfaces of hosts and routers on trunks, in the order they are made. */
+  readonly subinterfaces: { node: string; name: string; parent: string; id: number; link: number; peer: EndpointRef }[];
+  /** Switches with a VLAN on any port. */
+  readonly vlanAware: Set<string>;
 }
 
 export type AddressMap = { 4: Map<string, Cidr>; 6: Map<string, Cidr> };

@@ -15,6 +15,7 @@ import {
 } from '../../model/index.js';
 import { checkFrrKeysUnused } from '../../features/frr/index.js';
 import { ROUTING_PROTOCOLS, routingProtocol } from '../../features/index.js';
+import { vrfRoutingView } from '../../features/vrf/index.js';
 import type { WithInterfaces } from './draft.js';
 
 /** Routes and gateways written in the file, per node. */
@@ -78,9 +79,18 @@ export function routing(d: WithInterfaces): WithInterfaces {
   }
   checkFrrKeysUnused(d, d.problems, ['frr', 'bfd', ...Object.values(ROUTING_PROTOCOLS).map((p) => p.nodeKey)]);
   // With problems already found the result is discarded, so the (quadratic) route computation is skipped.
-  if ((d.raw.routing ?? 'auto') === 'auto' && !d.problems.list.length && !computeAutoRoutes(d.nodes, d.segments))
+  if ((d.raw.routing ?? 'auto') === 'auto' && !d.problems.list.length && !autoRoutes(d.nodes, d.segments))
     d.problems.add(['routing'], 'E_TOO_MANY_ROUTES', `auto routing needs more than ${LIMITS.routes} routes; the limit is ${LIMITS.routes}`, 'use routing: none (and routes: or a routing daemon), or split the lab');
   return d;
+}
+
+/** Auto routes; with VRFs, each VRF of a router routes as a router of its own (features/vrf). */
+function autoRoutes(nodes: ResolvedNode[], segments: Segment[]): boolean {
+  const view = vrfRoutingView(nodes, segments);
+  if (!view) return computeAutoRoutes(nodes, segments);
+  const ok = computeAutoRoutes(view.nodes, view.segments);
+  view.commit();
+  return ok;
 }
 
 /** The node's first address of a family on a segment. */
@@ -113,7 +123,8 @@ export function computeAutoRoutes(nodes: ResolvedNode[], segments: Segment[]): b
   let count = 0;
   for (const node of nodes) {
     if (node.kind !== 'router') continue;
-    const own = new Set(node.interfaces.map((i) => i.segment));
+    // Segment -1: a bond member or a trunk's parent, which carry no address of their own.
+    const own = new Set(node.interfaces.map((i) => i.segment).filter((s) => s >= 0));
     // BFS over segments; firstHop[seg] = the neighbouring router (and the segment we reach it on).
     const firstHop = new Map<number, { router: ResolvedNode; via: number }>();
     const visitedRouters = new Set([node.name]);
@@ -128,7 +139,7 @@ export function computeAutoRoutes(nodes: ResolvedNode[], segments: Segment[]): b
           const r = byName.get(m.node)!;
           const h = hop ?? { router: r, via: seg };
           for (const i of r.interfaces) {
-            if (seenSeg.has(i.segment)) continue;
+            if (i.segment < 0 || seenSeg.has(i.segment)) continue;
             seenSeg.add(i.segment);
             firstHop.set(i.segment, h);
             next.push({ seg: i.segment, hop: h });
@@ -164,6 +175,7 @@ export function defaultRoutesForHosts(nodes: ResolvedNode[], segments: Segment[]
     for (const fam of [4, 6] as const) {
       if (node.routes.some((r) => r.to === 'default' && r.family === fam)) continue;
       for (const i of node.interfaces) {
+        if (i.segment < 0) continue;
         const gw = routersOn[i.segment].map((m) => addrOn(byName.get(m.node)!, i.segment, fam)).find((a) => a);
         if (gw) {
           node.routes.push({ family: fam, to: 'default', via: formatAddress(fam, gw.address), origin: 'auto' });

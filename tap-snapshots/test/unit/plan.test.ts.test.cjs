@@ -314,6 +314,135 @@ ip netns exec nslab-bgpas.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "
 
 `
 
+exports[`test/unit/plan.test.ts > TAP > plan for campus-vlans.yaml > commands 1`] = `
+# plan for lab 'campus': 7 namespaces, 118 operations
+
+# stage namespaces (7)
+ip netns add nslab-campus.r1
+ip netns add nslab-campus.dist
+ip netns add nslab-campus.access
+ip netns add nslab-campus.h1
+ip netns add nslab-campus.h2
+ip netns add nslab-campus.h3
+ip netns add nslab-campus.h4
+
+# stage links (7)
+ip link add name eth0 netns nslab-campus.r1 type veth peer name eth0 netns nslab-campus.dist
+ip link add name po1a netns nslab-campus.dist type veth peer name po1a netns nslab-campus.access
+ip link add name po1b netns nslab-campus.dist type veth peer name po1b netns nslab-campus.access
+ip link add name eth0 netns nslab-campus.h1 type veth peer name eth0 netns nslab-campus.access
+ip link add name eth0 netns nslab-campus.h2 type veth peer name eth1 netns nslab-campus.access
+ip link add name eth0 netns nslab-campus.h3 type veth peer name eth2 netns nslab-campus.access
+ip link add name eth0 netns nslab-campus.h4 type veth peer name eth1 netns nslab-campus.dist
+
+# stage configure (104)
+ip netns exec nslab-campus.r1 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-campus.r1 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-campus.dist sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-campus.dist sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-campus.dist sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
+ip netns exec nslab-campus.access sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
+ip netns exec nslab-campus.access sysctl -e -qw net.bridge.bridge-nf-call-ip6tables=0
+ip netns exec nslab-campus.access sysctl -e -qw net.bridge.bridge-nf-call-arptables=0
+ip -n nslab-campus.r1 link set dev lo up
+ip -n nslab-campus.r1 link add link eth0 name eth0.10 type vlan id 10
+ip -n nslab-campus.r1 link add link eth0 name eth0.20 type vlan id 20
+ip -n nslab-campus.r1 link set dev eth0 up
+ip -n nslab-campus.r1 link set dev eth0.10 addrgenmode none
+ip -n nslab-campus.r1 addr add fe80::1/64 dev eth0.10 nodad
+ip -n nslab-campus.r1 link set dev eth0.10 up
+ip -n nslab-campus.r1 addr add 10.10.0.1/24 dev eth0.10
+ip -n nslab-campus.r1 addr add fd00:10::1/64 dev eth0.10 nodad
+ip -n nslab-campus.r1 link set dev eth0.20 addrgenmode none
+ip -n nslab-campus.r1 addr add fe80::1/64 dev eth0.20 nodad
+ip -n nslab-campus.r1 link set dev eth0.20 up
+ip -n nslab-campus.r1 addr add 10.10.1.1/24 dev eth0.20
+ip -n nslab-campus.r1 addr add fd00:10:0:1::1/64 dev eth0.20 nodad
+ip -n nslab-campus.dist link set dev lo up
+ip -n nslab-campus.dist link add name br0 type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
+ip -n nslab-campus.dist link set dev br0 addrgenmode none
+ip -n nslab-campus.dist link add name bond0 type bond mode 802.3ad lacp_rate fast xmit_hash_policy layer3+4 miimon 100
+ip -n nslab-campus.dist link set dev po1a down
+ip -n nslab-campus.dist link set dev po1a master bond0
+ip -n nslab-campus.dist link set dev po1b down
+ip -n nslab-campus.dist link set dev po1b master bond0
+ip -n nslab-campus.dist link set dev eth0 addrgenmode none
+ip -n nslab-campus.dist link set dev eth0 master br0 up
+ip -n nslab-campus.dist link set dev po1a addrgenmode none
+ip -n nslab-campus.dist link set dev po1a up
+ip -n nslab-campus.dist link set dev po1b addrgenmode none
+ip -n nslab-campus.dist link set dev po1b up
+ip -n nslab-campus.dist link set dev eth1 addrgenmode none
+ip -n nslab-campus.dist link set dev eth1 master br0 up
+ip -n nslab-campus.dist link set dev bond0 addrgenmode none
+ip -n nslab-campus.dist link set dev bond0 master br0 up
+ip -n nslab-campus.dist link set dev br0 up
+bridge -n nslab-campus.dist vlan add dev eth0 vid 10
+bridge -n nslab-campus.dist vlan add dev eth0 vid 20
+bridge -n nslab-campus.dist vlan add dev eth1 vid 20 pvid untagged
+bridge -n nslab-campus.dist vlan add dev bond0 vid 10
+bridge -n nslab-campus.dist vlan add dev bond0 vid 20
+ip -n nslab-campus.access link set dev lo up
+ip -n nslab-campus.access link add name br0 type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
+ip -n nslab-campus.access link set dev br0 addrgenmode none
+ip -n nslab-campus.access link add name bond0 type bond mode 802.3ad lacp_rate fast xmit_hash_policy layer3+4 miimon 100
+ip -n nslab-campus.access link set dev po1a down
+ip -n nslab-campus.access link set dev po1a master bond0
+ip -n nslab-campus.access link set dev po1b down
+ip -n nslab-campus.access link set dev po1b master bond0
+ip -n nslab-campus.access link set dev po1a addrgenmode none
+ip -n nslab-campus.access link set dev po1a up
+ip -n nslab-campus.access link set dev po1b addrgenmode none
+ip -n nslab-campus.access link set dev po1b up
+ip -n nslab-campus.access link set dev eth0 addrgenmode none
+ip -n nslab-campus.access link set dev eth0 master br0 up
+ip -n nslab-campus.access link set dev eth1 addrgenmode none
+ip -n nslab-campus.access link set dev eth1 master br0 up
+ip -n nslab-campus.access link set dev eth2 addrgenmode none
+ip -n nslab-campus.access link set dev eth2 master br0 up
+ip -n nslab-campus.access link set dev bond0 addrgenmode none
+ip -n nslab-campus.access link set dev bond0 master br0 up
+ip -n nslab-campus.access link set dev br0 up
+bridge -n nslab-campus.access vlan add dev eth0 vid 10 pvid untagged
+bridge -n nslab-campus.access vlan add dev eth1 vid 20 pvid untagged
+bridge -n nslab-campus.access vlan add dev eth2 vid 10 pvid untagged
+bridge -n nslab-campus.access vlan add dev bond0 vid 10
+bridge -n nslab-campus.access vlan add dev bond0 vid 20
+ip -n nslab-campus.h1 link set dev lo up
+ip -n nslab-campus.h1 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h1 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-campus.h1 link set dev eth0 up
+ip -n nslab-campus.h1 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-campus.h1 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-campus.h1 route add 0.0.0.0/0 via 10.10.0.1
+ip -n nslab-campus.h1 route add ::/0 via fd00:10::1
+ip -n nslab-campus.h2 link set dev lo up
+ip -n nslab-campus.h2 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-campus.h2 link set dev eth0 up
+ip -n nslab-campus.h2 addr add 10.10.1.2/24 dev eth0
+ip -n nslab-campus.h2 addr add fd00:10:0:1::2/64 dev eth0 nodad
+ip -n nslab-campus.h2 route add 0.0.0.0/0 via 10.10.1.1
+ip -n nslab-campus.h2 route add ::/0 via fd00:10:0:1::1
+ip -n nslab-campus.h3 link set dev lo up
+ip -n nslab-campus.h3 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h3 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-campus.h3 link set dev eth0 up
+ip -n nslab-campus.h3 addr add 10.10.0.3/24 dev eth0
+ip -n nslab-campus.h3 addr add fd00:10::3/64 dev eth0 nodad
+ip -n nslab-campus.h3 route add 0.0.0.0/0 via 10.10.0.1
+ip -n nslab-campus.h3 route add ::/0 via fd00:10::1
+ip -n nslab-campus.h4 link set dev lo up
+ip -n nslab-campus.h4 link set dev eth0 addrgenmode none
+ip -n nslab-campus.h4 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-campus.h4 link set dev eth0 up
+ip -n nslab-campus.h4 addr add 10.10.1.3/24 dev eth0
+ip -n nslab-campus.h4 addr add fd00:10:0:1::3/64 dev eth0 nodad
+ip -n nslab-campus.h4 route add 0.0.0.0/0 via 10.10.1.1
+ip -n nslab-campus.h4 route add ::/0 via fd00:10:0:1::1
+
+`
+
 exports[`test/unit/plan.test.ts > TAP > plan for dumbbell.yaml > commands 1`] = `
 # plan for lab 'dumbbell': 8 namespaces, 109 operations
 
@@ -1225,6 +1354,87 @@ ip -n nslab-two-hosts.h2 addr add fe80::2/64 dev eth0 nodad
 ip -n nslab-two-hosts.h2 link set dev eth0 up
 ip -n nslab-two-hosts.h2 addr add 10.10.0.2/24 dev eth0
 ip -n nslab-two-hosts.h2 addr add fd00:10::2/64 dev eth0 nodad
+
+`
+
+exports[`test/unit/plan.test.ts > TAP > plan for vrf-lite.yaml > commands 1`] = `
+# plan for lab 'vrf-lite': 6 namespaces, 70 operations
+
+# stage namespaces (6)
+ip netns add nslab-vrf-lite.pe1
+ip netns add nslab-vrf-lite.pe2
+ip netns add nslab-vrf-lite.red1
+ip netns add nslab-vrf-lite.blue1
+ip netns add nslab-vrf-lite.red2
+ip netns add nslab-vrf-lite.blue2
+
+# stage links (6)
+ip link add name eth0 netns nslab-vrf-lite.pe1 type veth peer name eth0 netns nslab-vrf-lite.pe2
+ip link add name eth1 netns nslab-vrf-lite.pe1 type veth peer name eth1 netns nslab-vrf-lite.pe2
+ip link add name eth2 netns nslab-vrf-lite.pe1 type veth peer name eth0 netns nslab-vrf-lite.red1
+ip link add name eth3 netns nslab-vrf-lite.pe1 type veth peer name eth0 netns nslab-vrf-lite.blue1
+ip link add name eth2 netns nslab-vrf-lite.pe2 type veth peer name eth0 netns nslab-vrf-lite.red2
+ip link add name eth3 netns nslab-vrf-lite.pe2 type veth peer name eth0 netns nslab-vrf-lite.blue2
+
+# stage configure (58)
+ip netns exec nslab-vrf-lite.pe1 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-vrf-lite.pe1 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-vrf-lite.pe2 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-vrf-lite.pe2 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -n nslab-vrf-lite.pe1 link set dev lo up
+ip -n nslab-vrf-lite.pe1 link add name red type vrf table 1001
+ip -n nslab-vrf-lite.pe1 link set dev red up
+ip -n nslab-vrf-lite.pe1 link set dev eth0 master red
+ip -n nslab-vrf-lite.pe1 link set dev eth2 master red
+ip -n nslab-vrf-lite.pe1 link add name blue type vrf table 1002
+ip -n nslab-vrf-lite.pe1 link set dev blue up
+ip -n nslab-vrf-lite.pe1 link set dev eth1 master blue
+ip -n nslab-vrf-lite.pe1 link set dev eth3 master blue
+ip -n nslab-vrf-lite.pe1 link set dev eth0 up
+ip -n nslab-vrf-lite.pe1 addr add 10.12.0.1/30 dev eth0
+ip -n nslab-vrf-lite.pe1 link set dev eth1 up
+ip -n nslab-vrf-lite.pe1 addr add 10.12.0.1/30 dev eth1
+ip -n nslab-vrf-lite.pe1 link set dev eth2 up
+ip -n nslab-vrf-lite.pe1 addr add 10.1.0.1/24 dev eth2
+ip -n nslab-vrf-lite.pe1 link set dev eth3 up
+ip -n nslab-vrf-lite.pe1 addr add 10.1.0.1/24 dev eth3
+ip -n nslab-vrf-lite.pe1 route add 10.2.0.0/24 via 10.12.0.2 vrf red
+ip -n nslab-vrf-lite.pe1 route add 10.2.0.0/24 via 10.12.0.2 vrf blue
+ip -n nslab-vrf-lite.pe2 link set dev lo up
+ip -n nslab-vrf-lite.pe2 link add name red type vrf table 1001
+ip -n nslab-vrf-lite.pe2 link set dev red up
+ip -n nslab-vrf-lite.pe2 link set dev eth0 master red
+ip -n nslab-vrf-lite.pe2 link set dev eth2 master red
+ip -n nslab-vrf-lite.pe2 link add name blue type vrf table 1002
+ip -n nslab-vrf-lite.pe2 link set dev blue up
+ip -n nslab-vrf-lite.pe2 link set dev eth1 master blue
+ip -n nslab-vrf-lite.pe2 link set dev eth3 master blue
+ip -n nslab-vrf-lite.pe2 link set dev eth0 up
+ip -n nslab-vrf-lite.pe2 addr add 10.12.0.2/30 dev eth0
+ip -n nslab-vrf-lite.pe2 link set dev eth1 up
+ip -n nslab-vrf-lite.pe2 addr add 10.12.0.2/30 dev eth1
+ip -n nslab-vrf-lite.pe2 link set dev eth2 up
+ip -n nslab-vrf-lite.pe2 addr add 10.2.0.1/24 dev eth2
+ip -n nslab-vrf-lite.pe2 link set dev eth3 up
+ip -n nslab-vrf-lite.pe2 addr add 10.2.0.1/24 dev eth3
+ip -n nslab-vrf-lite.pe2 route add 10.1.0.0/24 via 10.12.0.1 vrf red
+ip -n nslab-vrf-lite.pe2 route add 10.1.0.0/24 via 10.12.0.1 vrf blue
+ip -n nslab-vrf-lite.red1 link set dev lo up
+ip -n nslab-vrf-lite.red1 link set dev eth0 up
+ip -n nslab-vrf-lite.red1 addr add 10.1.0.10/24 dev eth0
+ip -n nslab-vrf-lite.red1 route add 0.0.0.0/0 via 10.1.0.1
+ip -n nslab-vrf-lite.blue1 link set dev lo up
+ip -n nslab-vrf-lite.blue1 link set dev eth0 up
+ip -n nslab-vrf-lite.blue1 addr add 10.1.0.10/24 dev eth0
+ip -n nslab-vrf-lite.blue1 route add 0.0.0.0/0 via 10.1.0.1
+ip -n nslab-vrf-lite.red2 link set dev lo up
+ip -n nslab-vrf-lite.red2 link set dev eth0 up
+ip -n nslab-vrf-lite.red2 addr add 10.2.0.10/24 dev eth0
+ip -n nslab-vrf-lite.red2 route add 0.0.0.0/0 via 10.2.0.1
+ip -n nslab-vrf-lite.blue2 link set dev lo up
+ip -n nslab-vrf-lite.blue2 link set dev eth0 up
+ip -n nslab-vrf-lite.blue2 addr add 10.2.0.10/24 dev eth0
+ip -n nslab-vrf-lite.blue2 route add 0.0.0.0/0 via 10.2.0.1
 
 `
 
