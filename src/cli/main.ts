@@ -56,6 +56,8 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('topo', { type: 'string', describe: 'generate the lab: single,N | linear,N | tree,D,F | ring,N | fattree,K | dumbbell,N' })
           .option('name', { type: 'string', describe: 'lab name for --topo (default: the generator name)' })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run the lab inside user-mode Linux (has netem; no root needed); an interactive shell, or the command after --' })
+          .option('wait', { type: 'boolean', default: true, describe: 'a routed lab (routing: ospf, bgp, isis): return once every host reaches every host and the routes hold still; --no-wait returns when the daemons have started' })
+          .option('wait-timeout', { type: 'string', default: '60s', describe: 'give up waiting for convergence after this long (exit 2, the lab stays up)' })
           .option('json', jsonOption),
       run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
     )

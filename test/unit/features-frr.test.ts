@@ -71,6 +71,24 @@ t.test('bgp: a private AS per router, eBGP on every router-router link, connecte
   t.same(topo.services!.filter((s) => s.node === 'r1').map((s) => s.name), ['zebra', 'bgpd']);
 });
 
+t.test('isis: level 2 on every router link, point-to-point, passive to hosts, metric from cost, system IDs by index', async (t) => {
+  const topo = loadTopology('topologies/isis.yaml');
+  t.equal(topo.routing, 'isis');
+  golden(t, 'isis.r1.conf', conf(topo, 'r1'));
+  t.match(conf(topo, 'r1'), /interface eth0\n ip router isis nslab\n ipv6 router isis nslab\n isis network point-to-point\n isis hello-interval 1\n isis hello-multiplier 3\n isis metric 30\n/, 'the r1-r2 link has its metric');
+  t.match(conf(topo, 'r1'), /interface eth2\n ip router isis nslab\n ipv6 router isis nslab\n isis passive\n isis metric 10\n/, 'the host LAN is passive');
+  t.match(conf(topo, 'r1'), / is-type level-2-only\n net 49\.0001\.0000\.0000\.0001\.00\n/);
+  t.match(conf(topo, 'r4'), / net 49\.0002\.0000\.0000\.0004\.00\n/);
+  t.same(topo.services!.filter((s) => s.node === 'r1').map((s) => s.name), ['zebra', 'isisd']);
+  t.same(topo.nodes.find((n) => n.name === 'h2')!.routes.map((r) => r.to), ['default', 'default'], 'hosts get a default route per family');
+  const levels = loadTopologyText(`name: x\nrouting: isis\naddressing: { ipv6: false }\nnodes:\n  r1: { kind: router, bfd: true, isis: { level: "1-2", system_id: 0000.0000.00AA, hello: 2, hello_multiplier: 4 } }\n  r2: { kind: router, isis: { level: 1 } }\nlinks: [[r1, r2]]\n`, 'x.yaml');
+  t.match(conf(levels, 'r1'), / is-type level-1-2\n net 49\.0001\.0000\.0000\.00aa\.00\n/);
+  t.match(conf(levels, 'r1'), / isis hello-interval 2\n isis hello-multiplier 4\n isis metric 10\n isis bfd\n isis bfd profile nslab\n/);
+  t.notMatch(conf(levels, 'r1'), /ipv6 router isis/, 'no IPv6 addresses: IPv4 only');
+  t.match(conf(levels, 'r2'), / is-type level-1\n/);
+  t.same(levels.services!.filter((s) => s.node === 'r1').map((s) => s.name), ['zebra', 'isisd', 'bfdd']);
+});
+
 t.test("a router's own frr: config replaces the generated one and is checked with vtysh -C", async (t) => {
   const topo = loadTopologyText('name: x\nrouting: ospf\nnodes:\n  r1:\n    kind: router\n    frr: |\n      router bgp 65000\n  r2: { kind: router }\nlinks: [[r1, r2]]\n', 'x.yaml');
   t.equal(conf(topo, 'r1'), 'router bgp 65000\n');
@@ -110,6 +128,15 @@ t.test('located errors', async (t) => {
   t.same(problems(`name: x\nrouting: ospf\nnodes:\n  r1: { kind: router, bgp: { as: 1 } }\n  r2: { kind: router }\nlinks: [[r1, r2]]\n`).map((p) => [p.code, p.path]), [['E_OTHER_PROTOCOL', 'nodes.r1.bgp']]);
   t.same(problems(`name: x\nnodes:\n  r1: { kind: router, ospf: { area: 0 } }\n  r2: { kind: router }\nlinks: [[r1, r2]]\n`).map((p) => [p.code, p.path]), [['E_NEEDS_ROUTING_PROTOCOL', 'nodes.r1.ospf']]);
   t.same(problems(`name: x\nrouting: ospf\nnodes:\n  h1: { ospf: { area: 0 } }\n  r2: { kind: router }\nlinks: [[h1, r2]]\n`).map((p) => p.code), ['E_NOT_A_ROUTER']);
+  t.same(problems(`name: x\nrouting: isis\nnodes:\n  r1: { kind: router, isis: { level: 1, area: "49.0001" } }\n  r2: { kind: router, isis: { level: 1, area: "49.0002" } }\n  r3: { kind: router, isis: { system_id: 0000.0000.0001, passive: [eth9] } }\nlinks: [[r1, r2], [r2, r3]]\n`).map((p) => [p.code, p.path]), [
+    ['E_ISIS_NO_ADJACENCY', 'nodes.r1.isis.level'],
+    ['E_ISIS_NO_ADJACENCY', 'nodes.r2.isis.level'],
+    ['E_ISIS_NO_ADJACENCY', 'nodes.r2.isis.level'],
+    ['E_UNKNOWN_DEV', 'nodes.r3.isis.passive[0]'],
+    ['E_ISIS_NO_ADJACENCY', 'nodes.r3.isis.level'],
+    ['E_ISIS_SYSTEM_ID', 'nodes.r3.isis.system_id'],
+  ], 'level 1 across areas, level 1 against level 2, an unknown interface, a system ID used twice');
+  t.match(problems(`name: x\nrouting: isis\nnodes:\n  r1: { kind: router, isis: { area: 49-1, level: 3 } }\n`), [{ path: 'nodes.r1.isis.area' }, { path: 'nodes.r1.isis.level' }], 'area and level syntax (schema)');
   t.same(problems(`name: x\nrouting: bgp\nnodes:\n  r1: { kind: router, bgp: { neighbors: [h1, r3] } }\n  r2: { kind: router }\n  r3: { kind: router }\n  h1: {}\nlinks: [[r1, r2], [r2, r3], [h1, r1]]\n`).map((p) => [p.code, p.path]), [['E_BGP_NEIGHBOR', 'nodes.r1.bgp.neighbors[0]'], ['E_BGP_NEIGHBOR', 'nodes.r1.bgp.neighbors[1]']]);
 });
 

@@ -102,12 +102,20 @@ export function frrServices(d: WithInterfaces, protocol: RoutingProtocol): Resol
   return services;
 }
 
+/** One router's protocol settings being checked: the settings, and a way to report a problem at one of its keys. */
+export interface SettingsCheck<T> {
+  node: ResolvedNode;
+  s: T;
+  /** Report a problem at `nodes.NODE.KEY.<field…>`. */
+  add(field: (string | number)[], code: string, message: string, fix: string): void;
+}
+
 /**
- * The routers that carry a protocol's node key, with their settings and where they are in the file; a key on a
- * node that is not a router, and a malformed router_id, are reported here for every protocol alike.
+ * The per-router check loop every protocol shares: for each router that carries the protocol's node key, `check`
+ * gets its settings and a located `add`. A key on a node that is not a router, and a malformed router_id, are
+ * reported here for every protocol alike.
  */
-export function protocolSettings<T extends { router_id?: string }>(d: WithInterfaces, key: string): { node: string; s: T; at: DocPath }[] {
-  const out: { node: string; s: T; at: DocPath }[] = [];
+export function checkSettings<T extends { router_id?: string }>(d: WithInterfaces, key: string, check: (c: SettingsCheck<T>) => void): void {
   for (const n of d.nodeNames) {
     const s = d.raw.nodes[n]?.[key] as T | undefined;
     if (s === undefined) continue;
@@ -118,9 +126,16 @@ export function protocolSettings<T extends { router_id?: string }>(d: WithInterf
     }
     if (s.router_id !== undefined && !isDottedQuad(s.router_id))
       d.problems.add([...at, 'router_id'], 'E_BAD_ROUTER_ID', `router_id ${JSON.stringify(s.router_id)} is not a dotted quad with parts 0-255`, 'write it like 10.0.0.1');
-    out.push({ node: n, s, at });
+    check({ node: d.byName.get(n)!, s, add: (field, code, message, fix) => d.problems.add([...at, ...field], code, message, fix) });
   }
-  return out;
+}
+
+/** A list of the router's interface names (`passive:`): each must be one of its interfaces. */
+export function checkInterfaceNames(c: SettingsCheck<unknown>, field: string, names: string[] | undefined): void {
+  const have = c.node.interfaces.map((i) => i.name);
+  (names ?? []).forEach((p, i) => {
+    if (!have.includes(p)) c.add([field, i], 'E_UNKNOWN_DEV', `'${c.node.name}' has no interface '${p}'`, `interfaces of ${c.node.name}: ${have.join(', ') || 'none'}`);
+  });
 }
 
 /** Feature keys that only mean something with FRR routing; reported when the lab does not run it. */
@@ -129,6 +144,6 @@ export function checkFrrKeysUnused(d: WithInterfaces, problems: Problems, keys: 
     for (const k of keys)
       if (d.raw.nodes[n]?.[k] !== undefined) {
         const path: DocPath = ['nodes', n, k];
-        problems.add(path, 'E_NEEDS_ROUTING_PROTOCOL', `'${k}' configures FRR, but this lab has routing: ${d.raw.routing ?? 'auto'}`, `set routing: ospf (or bgp) at the top of the file, or remove ${k} from '${n}'`);
+        problems.add(path, 'E_NEEDS_ROUTING_PROTOCOL', `'${k}' configures FRR, but this lab has routing: ${d.raw.routing ?? 'auto'}`, `set routing: ospf (or bgp, isis) at the top of the file, or remove ${k} from '${n}'`);
       }
 }
