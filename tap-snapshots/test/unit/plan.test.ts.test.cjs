@@ -303,14 +303,14 @@ service integrated-vtysh-config
 NSLAB_EOF
 mkdir -p "$LAB_DIR"/nodes/r4/var_run_frr && chown frr: "$LAB_DIR"/nodes/r4/var_run_frr  # /var/run/frr of node r4
 mkdir -p "$LAB_DIR"/nodes/r4/var_log_frr && chown frr: "$LAB_DIR"/nodes/r4/var_log_frr  # /var/log/frr of node r4
-ip netns exec nslab-bgpas.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-bgpas.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-bgpas.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-bgpas.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-bgpas.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-bgpas.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-bgpas.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-bgpas.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-bgpas.r1 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r1 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-bgpas.r2 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r2 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-bgpas.r3 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r3 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-bgpas.r4 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-bgpas.r4 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/bgpd -f /etc/frr/frr.conf -i /var/run/frr/bgpd.pid -A 127.0.0.1 --log stdout &
 
 `
 
@@ -433,6 +433,338 @@ tc -n nslab-dumbbell.r1 class replace dev eth1 parent 1: classid 1:1 htb rate 10
 ip -n nslab-dumbbell.r2 link set dev eth0 gso_max_segs 1
 tc -n nslab-dumbbell.r2 qdisc replace dev eth0 root handle 1: htb default 1
 tc -n nslab-dumbbell.r2 class replace dev eth0 parent 1: classid 1:1 htb rate 10mbit ceil 10mbit quantum 1514 burst 3028 cburst 3028
+
+`
+
+exports[`test/unit/plan.test.ts > TAP > plan for isis.yaml > commands 1`] = `
+# plan for lab 'isislab': 7 namespaces, 130 operations
+
+# stage namespaces (7)
+ip netns add nslab-isislab.r1
+ip netns add nslab-isislab.r2
+ip netns add nslab-isislab.r3
+ip netns add nslab-isislab.r4
+ip netns add nslab-isislab.r5
+ip netns add nslab-isislab.h1
+ip netns add nslab-isislab.h2
+
+# stage links (7)
+ip link add name eth0 netns nslab-isislab.r1 type veth peer name eth0 netns nslab-isislab.r2
+ip link add name eth1 netns nslab-isislab.r2 type veth peer name eth0 netns nslab-isislab.r3
+ip link add name eth1 netns nslab-isislab.r3 type veth peer name eth0 netns nslab-isislab.r4
+ip link add name eth1 netns nslab-isislab.r4 type veth peer name eth0 netns nslab-isislab.r5
+ip link add name eth1 netns nslab-isislab.r5 type veth peer name eth1 netns nslab-isislab.r1
+ip link add name eth0 netns nslab-isislab.h1 type veth peer name eth2 netns nslab-isislab.r1
+ip link add name eth0 netns nslab-isislab.h2 type veth peer name eth2 netns nslab-isislab.r3
+
+# stage configure (91)
+ip netns exec nslab-isislab.r1 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-isislab.r1 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-isislab.r2 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-isislab.r2 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-isislab.r3 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-isislab.r3 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-isislab.r4 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-isislab.r4 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec nslab-isislab.r5 sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-isislab.r5 sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -n nslab-isislab.r1 link set dev lo up
+ip -n nslab-isislab.r1 link set dev eth0 addrgenmode none
+ip -n nslab-isislab.r1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-isislab.r1 link set dev eth0 up
+ip -n nslab-isislab.r1 addr add 10.10.0.1/24 dev eth0
+ip -n nslab-isislab.r1 addr add fd00:10::1/64 dev eth0 nodad
+ip -n nslab-isislab.r1 link set dev eth1 addrgenmode none
+ip -n nslab-isislab.r1 addr add fe80::2/64 dev eth1 nodad
+ip -n nslab-isislab.r1 link set dev eth1 up
+ip -n nslab-isislab.r1 addr add 10.10.4.2/24 dev eth1
+ip -n nslab-isislab.r1 addr add fd00:10:0:4::2/64 dev eth1 nodad
+ip -n nslab-isislab.r1 link set dev eth2 addrgenmode none
+ip -n nslab-isislab.r1 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-isislab.r1 link set dev eth2 up
+ip -n nslab-isislab.r1 addr add 10.10.5.1/24 dev eth2
+ip -n nslab-isislab.r1 addr add fd00:10:0:5::1/64 dev eth2 nodad
+ip -n nslab-isislab.r2 link set dev lo up
+ip -n nslab-isislab.r2 link set dev eth0 addrgenmode none
+ip -n nslab-isislab.r2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-isislab.r2 link set dev eth0 up
+ip -n nslab-isislab.r2 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-isislab.r2 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-isislab.r2 link set dev eth1 addrgenmode none
+ip -n nslab-isislab.r2 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-isislab.r2 link set dev eth1 up
+ip -n nslab-isislab.r2 addr add 10.10.1.1/24 dev eth1
+ip -n nslab-isislab.r2 addr add fd00:10:0:1::1/64 dev eth1 nodad
+ip -n nslab-isislab.r3 link set dev lo up
+ip -n nslab-isislab.r3 link set dev eth0 addrgenmode none
+ip -n nslab-isislab.r3 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-isislab.r3 link set dev eth0 up
+ip -n nslab-isislab.r3 addr add 10.10.1.2/24 dev eth0
+ip -n nslab-isislab.r3 addr add fd00:10:0:1::2/64 dev eth0 nodad
+ip -n nslab-isislab.r3 link set dev eth1 addrgenmode none
+ip -n nslab-isislab.r3 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-isislab.r3 link set dev eth1 up
+ip -n nslab-isislab.r3 addr add 10.10.2.1/24 dev eth1
+ip -n nslab-isislab.r3 addr add fd00:10:0:2::1/64 dev eth1 nodad
+ip -n nslab-isislab.r3 link set dev eth2 addrgenmode none
+ip -n nslab-isislab.r3 addr add fe80::1/64 dev eth2 nodad
+ip -n nslab-isislab.r3 link set dev eth2 up
+ip -n nslab-isislab.r3 addr add 10.10.6.1/24 dev eth2
+ip -n nslab-isislab.r3 addr add fd00:10:0:6::1/64 dev eth2 nodad
+ip -n nslab-isislab.r4 link set dev lo up
+ip -n nslab-isislab.r4 link set dev eth0 addrgenmode none
+ip -n nslab-isislab.r4 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-isislab.r4 link set dev eth0 up
+ip -n nslab-isislab.r4 addr add 10.10.2.2/24 dev eth0
+ip -n nslab-isislab.r4 addr add fd00:10:0:2::2/64 dev eth0 nodad
+ip -n nslab-isislab.r4 link set dev eth1 addrgenmode none
+ip -n nslab-isislab.r4 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-isislab.r4 link set dev eth1 up
+ip -n nslab-isislab.r4 addr add 10.10.3.1/24 dev eth1
+ip -n nslab-isislab.r4 addr add fd00:10:0:3::1/64 dev eth1 nodad
+ip -n nslab-isislab.r5 link set dev lo up
+ip -n nslab-isislab.r5 link set dev eth0 addrgenmode none
+ip -n nslab-isislab.r5 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-isislab.r5 link set dev eth0 up
+ip -n nslab-isislab.r5 addr add 10.10.3.2/24 dev eth0
+ip -n nslab-isislab.r5 addr add fd00:10:0:3::2/64 dev eth0 nodad
+ip -n nslab-isislab.r5 link set dev eth1 addrgenmode none
+ip -n nslab-isislab.r5 addr add fe80::1/64 dev eth1 nodad
+ip -n nslab-isislab.r5 link set dev eth1 up
+ip -n nslab-isislab.r5 addr add 10.10.4.1/24 dev eth1
+ip -n nslab-isislab.r5 addr add fd00:10:0:4::1/64 dev eth1 nodad
+ip -n nslab-isislab.h1 link set dev lo up
+ip -n nslab-isislab.h1 link set dev eth0 addrgenmode none
+ip -n nslab-isislab.h1 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-isislab.h1 link set dev eth0 up
+ip -n nslab-isislab.h1 addr add 10.10.5.2/24 dev eth0
+ip -n nslab-isislab.h1 addr add fd00:10:0:5::2/64 dev eth0 nodad
+ip -n nslab-isislab.h1 route add 0.0.0.0/0 via 10.10.5.1
+ip -n nslab-isislab.h1 route add ::/0 via fd00:10:0:5::1
+ip -n nslab-isislab.h2 link set dev lo up
+ip -n nslab-isislab.h2 link set dev eth0 addrgenmode none
+ip -n nslab-isislab.h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-isislab.h2 link set dev eth0 up
+ip -n nslab-isislab.h2 addr add 10.10.6.2/24 dev eth0
+ip -n nslab-isislab.h2 addr add fd00:10:0:6::2/64 dev eth0 nodad
+ip -n nslab-isislab.h2 route add 0.0.0.0/0 via 10.10.6.1
+ip -n nslab-isislab.h2 route add ::/0 via fd00:10:0:6::1
+
+# stage services (25)
+mkdir -p "$LAB_DIR"/nodes/r1/etc_frr && chown frr: "$LAB_DIR"/nodes/r1/etc_frr  # /etc/frr of node r1
+cat > "$LAB_DIR"/nodes/r1/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r1
+!
+interface eth0
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 30
+exit
+!
+interface eth1
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+interface eth2
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis passive
+ isis metric 10
+exit
+!
+router isis nslab
+ is-type level-2-only
+ net 49.0001.0000.0000.0001.00
+ metric-style wide
+ lsp-gen-interval 1
+ spf-delay-ietf init-delay 0 short-delay 50 long-delay 500 holddown 1000 time-to-learn 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r1/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r1/var_run_frr && chown frr: "$LAB_DIR"/nodes/r1/var_run_frr  # /var/run/frr of node r1
+mkdir -p "$LAB_DIR"/nodes/r1/var_log_frr && chown frr: "$LAB_DIR"/nodes/r1/var_log_frr  # /var/log/frr of node r1
+mkdir -p "$LAB_DIR"/nodes/r2/etc_frr && chown frr: "$LAB_DIR"/nodes/r2/etc_frr  # /etc/frr of node r2
+cat > "$LAB_DIR"/nodes/r2/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r2
+!
+interface eth0
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 30
+exit
+!
+interface eth1
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+router isis nslab
+ is-type level-2-only
+ net 49.0001.0000.0000.0002.00
+ metric-style wide
+ lsp-gen-interval 1
+ spf-delay-ietf init-delay 0 short-delay 50 long-delay 500 holddown 1000 time-to-learn 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r2/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r2/var_run_frr && chown frr: "$LAB_DIR"/nodes/r2/var_run_frr  # /var/run/frr of node r2
+mkdir -p "$LAB_DIR"/nodes/r2/var_log_frr && chown frr: "$LAB_DIR"/nodes/r2/var_log_frr  # /var/log/frr of node r2
+mkdir -p "$LAB_DIR"/nodes/r3/etc_frr && chown frr: "$LAB_DIR"/nodes/r3/etc_frr  # /etc/frr of node r3
+cat > "$LAB_DIR"/nodes/r3/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r3
+!
+interface eth0
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+interface eth1
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+interface eth2
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis passive
+ isis metric 10
+exit
+!
+router isis nslab
+ is-type level-2-only
+ net 49.0002.0000.0000.0003.00
+ metric-style wide
+ lsp-gen-interval 1
+ spf-delay-ietf init-delay 0 short-delay 50 long-delay 500 holddown 1000 time-to-learn 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r3/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r3/var_run_frr && chown frr: "$LAB_DIR"/nodes/r3/var_run_frr  # /var/run/frr of node r3
+mkdir -p "$LAB_DIR"/nodes/r3/var_log_frr && chown frr: "$LAB_DIR"/nodes/r3/var_log_frr  # /var/log/frr of node r3
+mkdir -p "$LAB_DIR"/nodes/r4/etc_frr && chown frr: "$LAB_DIR"/nodes/r4/etc_frr  # /etc/frr of node r4
+cat > "$LAB_DIR"/nodes/r4/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r4
+!
+interface eth0
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+interface eth1
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+router isis nslab
+ is-type level-2-only
+ net 49.0002.0000.0000.0004.00
+ metric-style wide
+ lsp-gen-interval 1
+ spf-delay-ietf init-delay 0 short-delay 50 long-delay 500 holddown 1000 time-to-learn 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r4/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r4/var_run_frr && chown frr: "$LAB_DIR"/nodes/r4/var_run_frr  # /var/run/frr of node r4
+mkdir -p "$LAB_DIR"/nodes/r4/var_log_frr && chown frr: "$LAB_DIR"/nodes/r4/var_log_frr  # /var/log/frr of node r4
+mkdir -p "$LAB_DIR"/nodes/r5/etc_frr && chown frr: "$LAB_DIR"/nodes/r5/etc_frr  # /etc/frr of node r5
+cat > "$LAB_DIR"/nodes/r5/etc_frr/frr.conf <<'NSLAB_EOF'
+! generated by nslab
+frr defaults datacenter
+hostname r5
+!
+interface eth0
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+interface eth1
+ ip router isis nslab
+ ipv6 router isis nslab
+ isis network point-to-point
+ isis hello-interval 1
+ isis hello-multiplier 3
+ isis metric 10
+exit
+!
+router isis nslab
+ is-type level-2-only
+ net 49.0002.0000.0000.0005.00
+ metric-style wide
+ lsp-gen-interval 1
+ spf-delay-ietf init-delay 0 short-delay 50 long-delay 500 holddown 1000 time-to-learn 500
+exit
+!
+NSLAB_EOF
+cat > "$LAB_DIR"/nodes/r5/etc_frr/vtysh.conf <<'NSLAB_EOF'
+service integrated-vtysh-config
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/r5/var_run_frr && chown frr: "$LAB_DIR"/nodes/r5/var_run_frr  # /var/run/frr of node r5
+mkdir -p "$LAB_DIR"/nodes/r5/var_log_frr && chown frr: "$LAB_DIR"/nodes/r5/var_log_frr  # /var/log/frr of node r5
+ip netns exec nslab-isislab.r1 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-isislab.r1 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/isisd -f /etc/frr/frr.conf -i /var/run/frr/isisd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-isislab.r2 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-isislab.r2 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/isisd -f /etc/frr/frr.conf -i /var/run/frr/isisd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-isislab.r3 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-isislab.r3 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/isisd -f /etc/frr/frr.conf -i /var/run/frr/isisd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-isislab.r4 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-isislab.r4 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/isisd -f /etc/frr/frr.conf -i /var/run/frr/isisd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-isislab.r5 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-isislab.r5 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/isisd -f /etc/frr/frr.conf -i /var/run/frr/isisd.pid -A 127.0.0.1 --log stdout &
 
 `
 
@@ -1035,24 +1367,24 @@ service integrated-vtysh-config
 NSLAB_EOF
 mkdir -p "$LAB_DIR"/nodes/r6/var_run_frr && chown frr: "$LAB_DIR"/nodes/r6/var_run_frr  # /var/run/frr of node r6
 mkdir -p "$LAB_DIR"/nodes/r6/var_log_frr && chown frr: "$LAB_DIR"/nodes/r6/var_log_frr  # /var/log/frr of node r6
-ip netns exec nslab-ospfring.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-ospfring.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-ospfring.r1 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
-ip netns exec nslab-ospfring.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-ospfring.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-ospfring.r2 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
-ip netns exec nslab-ospfring.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-ospfring.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-ospfring.r3 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
-ip netns exec nslab-ospfring.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-ospfring.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-ospfring.r4 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
-ip netns exec nslab-ospfring.r5 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-ospfring.r5 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-ospfring.r5 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
-ip netns exec nslab-ospfring.r6 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
-ip netns exec nslab-ospfring.r6 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
-ip netns exec nslab-ospfring.r6 sh -c 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r1 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r1 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r1 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r1/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r1/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r1/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r2 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r2 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r2 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r2/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r2/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r2/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r3 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r3 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r3 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r3/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r3/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r3/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r4 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r4 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r4 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r4/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r4/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r4/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r5 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r5 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r5 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r5/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r5/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r5/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
+ip netns exec nslab-ospfring.r6 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/zebra -f /etc/frr/frr.conf -i /var/run/frr/zebra.pid -A 127.0.0.1 --log stdout -s 90000000 &
+ip netns exec nslab-ospfring.r6 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/ospfd -f /etc/frr/frr.conf -i /var/run/frr/ospfd.pid -A 127.0.0.1 --log stdout &
+ip netns exec nslab-ospfring.r6 perl -e 'while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(165, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }' "$LAB_DIR"'/nodes/r6/etc_frr' /etc/frr "$LAB_DIR"'/nodes/r6/var_run_frr' /var/run/frr "$LAB_DIR"'/nodes/r6/var_log_frr' /var/log/frr -- /usr/lib/frr/ospf6d -f /etc/frr/frr.conf -i /var/run/frr/ospf6d.pid -A ::1 --log stdout &
 
 `
 
