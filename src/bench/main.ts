@@ -116,7 +116,9 @@ function runSandboxed(o: Options, argv: string[]): number {
   // its network namespace (with any Mininet residue) goes away with it. Ctrl-C reaches it directly.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
-  const inner = `mount -t tmpfs tmpfs /run && ip link set lo up && exec "$0" "$@"`;
+  // /run/frr: FRR nodes bind their private run directory over /var/run/frr (a symlink into /run), which the fresh
+  // tmpfs lacks; on a host the frr package made it.
+  const inner = `mount -t tmpfs tmpfs /run && mkdir -p /run/frr && ip link set lo up && exec "$0" "$@"`;
   const r = spawnSync('unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'bash', '-c', inner, process.execPath, fileURLToPath(import.meta.url), '--in-sandbox', ...argv], {
     stdio: 'inherit',
   });

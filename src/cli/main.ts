@@ -137,7 +137,8 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
         file(y)
           .option('format', { type: 'string', choices: ['containerlab'], demandOption: true, describe: 'the other tool' })
           .option('output', { alias: 'o', type: 'string', describe: 'write here instead of stdout' })
-          .option('image', { type: 'string', describe: 'container image for every node (default ghcr.io/srl-labs/network-multitool)' }),
+          .option('image', { type: 'string', describe: 'container image for every node (default ghcr.io/srl-labs/network-multitool)' })
+          .option('frr-image', { type: 'string', describe: 'container image for FRR routers (default quay.io/frrouting/frr:8.5.0)' }),
       run(lazy('exportTopology', 'graph')),
     )
     .command('schema <which>', 'print the JSON Schema of topology or scenario files (for editors)', (y) => y.positional('which', { choices: ['topology', 'scenario'] as const, describe: 'which file format' }), run(lazy('schema')))
