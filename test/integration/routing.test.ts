@@ -64,6 +64,17 @@ t.test('nslab up waits for convergence by default (usable when it returns); --no
   hostUnchanged(t, before);
 });
 
+t.test('a --wait-timeout that is not a duration is a usage error (exit 2) before anything is built', async (t) => {
+  const file = `${box.filesDir}/badwait.yaml`;
+  writeFileSync(file, `name: ${box.lab('badwait')}\nrouting: ospf\nnodes:\n  r1: { kind: router }\n  r2: { kind: router }\nlinks: [[r1, r2]]\n`);
+  const before = hostSnapshot();
+  const r = await cli(['up', file, '--wait-timeout', 'soon']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /E_USAGE.*--wait-timeout soon is not a duration/);
+  t.equal((await cli(['ls'])).stdout.includes(box.lab('badwait')), false, 'no lab was built');
+  hostUnchanged(t, before);
+});
+
 t.test('scenarios/ospf-failover.yaml: outages of carrier loss, BFD and dead-interval failures within their bounds', async (t) => {
   const scenario = loadScenario(ownScenarioFile('scenarios/ospf-failover.yaml').file);
   const before = hostSnapshot();
