@@ -56,22 +56,27 @@ const VTYSH_CONF = 'service integrated-vtysh-config\n';
  * the lab folder. Ready when its vty socket exists: zebra's (zserv.api) is what the other daemons connect to.
  */
 export function frrRouter(node: string, config: string, checkConfig: boolean): { dirs: PrivateDir[]; services: ResolvedService[] } {
+  // A generated config holds nothing for zebra past its header (hostname, defaults profile): zebra reads just that,
+  // instead of logging each protocol line of frr.conf as "No such command" (18 lines per OSPF router). A router's
+  // own config may have zebra's lines anywhere (interface addresses, ip forwarding): zebra reads all of it.
+  const header = config.split('\n');
+  const zebraConf = checkConfig ? undefined : header.slice(0, header.indexOf('!') + 1).join('\n') + '\n';
   const dirs: PrivateDir[] = [
-    { target: '/etc/frr', owner: 'frr', files: { 'frr.conf': config, 'vtysh.conf': VTYSH_CONF } },
+    { target: '/etc/frr', owner: 'frr', files: { 'frr.conf': config, 'vtysh.conf': VTYSH_CONF, ...(zebraConf ? { 'zebra.conf': zebraConf } : {}) } },
     { target: '/var/run/frr', owner: 'frr', files: {} },
     { target: '/var/log/frr', owner: 'frr', files: {} },
   ];
   // --limit-fds: FRR's event loop sizes its per-fd tables by RLIMIT_NOFILE; at this machine's 20000 that cost each
   // daemon 1.45 MB of heap (zebra alone: 6.36 MB of anonymous memory, 4.91 MB with 1024), about 4.4 MB per OSPF
   // router, and more where the limit is 1M. A lab router uses a few dozen descriptors.
-  const daemon = (name: string, vtyAddr: string, extra: string[] = []): string[] =>
-    [`${FRR_DIR}/${name}`, '-f', '/etc/frr/frr.conf', '-i', `/var/run/frr/${name}.pid`, '-A', vtyAddr, '--log', 'stdout', '--limit-fds', String(FRR_FD_LIMIT), ...extra];
+  const daemon = (name: string, vtyAddr: string, extra: string[] = [], conf = '/etc/frr/frr.conf'): string[] =>
+    [`${FRR_DIR}/${name}`, '-f', conf, '-i', `/var/run/frr/${name}.pid`, '-A', vtyAddr, '--log', 'stdout', '--limit-fds', String(FRR_FD_LIMIT), ...extra];
   const services: ResolvedService[] = [
     {
       node,
       name: 'zebra',
       // -s: a netlink receive buffer large enough for a full table at once (Debian's default option).
-      argv: daemon('zebra', '127.0.0.1', ['-s', '90000000']),
+      argv: daemon('zebra', '127.0.0.1', ['-s', '90000000'], zebraConf ? '/etc/frr/zebra.conf' : undefined),
       after: [],
       readyFile: '/var/run/frr/zserv.api',
       ...(checkConfig ? { check: ['vtysh', '-C', '-f', '/etc/frr/frr.conf'] } : {}),
