@@ -36,7 +36,7 @@ packages=(
   "runtime kmod insmod loads user-mode Linux's kernel modules (netem, bridge, ipv6)"
   "runtime nodejs node runs nslab (Node.js 20 or newer)"
   "runtime npm npm installs nslab's JavaScript dependencies and builds it"
-  "runtime frr vtysh routing: ospf and bgp (FRR daemons in the routers) and vtysh steps"
+  "runtime frr vtysh routing: ospf, bgp and isis (FRR daemons in the routers) and vtysh steps"
   "dev nftables nft the tests compare the host's firewall ruleset before and after every lab"
   "dev libxml2-utils xmllint the tests check JUnit reports against the JUnit XSD"
   "dev chromium chromium the tests open HTML reports and the web view in a headless browser"

@@ -2,7 +2,7 @@
 // routing tables have stayed the same for a settle time. Routing daemons keep changing routes after the first
 // packets pass (a better path arrives, ECMP fills in), so reachability alone would call it early.
 
-import { NslabError, type Family } from '../model/index.js';
+import { NslabError, type Family, type ResolvedTopology } from '../model/index.js';
 import type { Lab } from './lab.js';
 import type { ReachPair } from './reach.js';
 
@@ -28,21 +28,22 @@ const ROUND_TIMEOUTS_S = [0.5, 0.5];
 
 /** Each router's main routing tables (v4 and v6) as one string, without fields that age by themselves. */
 async function routeSnapshot(lab: Lab): Promise<string> {
-  const routers = lab.topology.nodes.filter((n) => n.kind === 'router');
-  const tables = await Promise.all(
-    routers.map(async (r) => {
-      const res = await lab.exec(r.name, ['sh', '-c', 'ip -j route show; ip -j -6 route show'], { timeoutMs: 10_000 });
-      return `${r.name}\n${res.stdout.replace(/"expires":\d+,?/g, '')}`;
-    }),
-  );
-  return tables.join('\n');
+  const tables = await lab.routeTables();
+  return [...tables].map(([name, text]) => `${name}\n${text.replace(/"expires":\d+,?/g, '')}`).join('\n');
+}
+
+/** A lab whose routers run a routing protocol (FRR): it is usable only once the protocol has converged. */
+export function isRouted(t: ResolvedTopology): boolean {
+  return (t.services ?? []).some((s) => s.feature === 'frr');
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((res) => {
     if (ms <= 0 || signal?.aborted) return res();
-    const t = setTimeout(res, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), res()), { once: true });
+    // The listener goes when the timer fires: a wait of many rounds would otherwise pile one up per round.
+    const onAbort = () => (clearTimeout(t), res());
+    const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), res()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 export async function waitConverged(lab: Lab, opts: ConvergeOptions = {}): Promise<ConvergeResult> {

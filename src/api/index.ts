@@ -25,4 +25,4 @@ export {
   type ReachOptions,
 } from './measure.js';
 export { nodeAddress, reachTargets, type ReachMatrixOptions, type ReachPair } from './reach.js';
-export { waitConverged, type ConvergeOptions, type ConvergeResult } from './converge.js';
+export { isRouted, waitConverged, type ConvergeOptions, type ConvergeResult } from './converge.js';

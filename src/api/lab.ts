@@ -242,6 +242,27 @@ export class Lab {
     return this.runner.run(file, args, { ...opts, env: { ...env, ...opts.env } });
   }
 
+  /**
+   * Each node's main routing tables (`ip -j route show`, IPv4 then IPv6) as JSON text, by node name, read by one
+   * shell on the host (`ip -n NS` enters each namespace itself): for 50 routers that is one spawn instead of 50
+   * `ip netns exec` entries of 50-165 ms each on this 2-core machine. Default: every router.
+   */
+  async routeTables(nodes: string[] = this.topology.nodes.filter((n) => n.kind === 'router').map((n) => n.name)): Promise<Map<string, string>> {
+    this.requireUp();
+    if (!nodes.length) return new Map();
+    const namespaces = nodes.map((n) => this.netnsOf(n));
+    // A separator line per namespace, so that one output splits back into tables without guessing.
+    const script = 'for ns; do echo "#NSLAB# $ns"; ip -n "$ns" -j route show; ip -n "$ns" -j -6 route show; done';
+    const r = await this.runner.run('sh', ['-c', script, 'sh', ...namespaces], { timeoutMs: 30_000 });
+    if (r.exitCode !== 0) throw new NslabError('E_EXEC', `reading the routing tables failed: ${r.stderr.trim()}`, { details: { command: r.command } });
+    const byNs = new Map<string, string>();
+    for (const part of r.stdout.split('#NSLAB# ').slice(1)) {
+      const nl = part.indexOf('\n');
+      byNs.set(part.slice(0, nl), part.slice(nl + 1));
+    }
+    return new Map(nodes.map((n, i) => [n, byNs.get(namespaces[i]) ?? '']));
+  }
+
   /** Start a long-running process in a node, watched by nslab (servers, background steps, captures). */
   start(node: string, argv: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): ManagedProcess {
     this.requireUp();

@@ -16,6 +16,7 @@ import { diffSnapshots, hostSnapshot, type HostSnapshot } from './host.js';
 import { installMininet, mininetAvailable, mininetCleanup, runMininet } from './mininet.js';
 import { execRoundTrips, generated, runNslab, type NslabRun } from './nslab.js';
 import { cliSpeed, cliSpeedGoals, type CliSpeed } from './cli-speed.js';
+import { routingBench } from './routing.js';
 import { settleNamespaces, liveNetNamespaces } from './settle.js';
 import { runTimed } from './spawn.js';
 import { median, scalingOf, spread, type Scaling } from './stats.js';
@@ -38,6 +39,8 @@ interface Options {
   cliCount: number;
   /** --cli: only the CLI's answer times (ls, exec against node -e 0), nothing else. */
   cliOnly: boolean;
+  /** --routing: only the FRR routing goals (routing.ts), nothing else. */
+  routingOnly: boolean;
   rssReps: number;
   settleMs: number;
   outDir: string;
@@ -56,6 +59,7 @@ function parseArgs(argv: string[]): Options {
     execCount: 50,
     cliCount: 20,
     cliOnly: false,
+    routingOnly: false,
     rssReps: 3,
     settleMs: 100,
     outDir: join(repoRoot, 'bench/out'),
@@ -75,6 +79,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--tree') o.tree = val();
     else if (a === '--quick') quick = true;
     else if (a === '--cli') o.cliOnly = true;
+    else if (a === '--routing') o.routingOnly = true;
     else if (a === '--no-mininet') o.mininet = false;
     else if (a === '--mininet-max') o.mininetMax = Number(val());
     else if (a === '--install-mininet') o.installMininet = true;
@@ -86,6 +91,7 @@ function parseArgs(argv: string[]): Options {
       console.log(`usage: node dist/bench/main.js [--reps N] [--sizes 10,50,...] [--tree tree,3,10] [--quick]
   [--no-mininet | --mininet-max NODES (default 210) | --install-mininet] [--no-sandbox] [--exec-count N] [--out DIR]
   [--cli]  (only nslab ls / nslab exec against node -e 0, with 21- and 201-node labs up)
+  [--routing]  (only the FRR goals: OSPF rings of 4 and 50, a 20-AS BGP chain, failover outages; --reps runs each)
 Runs in a private network/mount/PID namespace sandbox unless --no-sandbox. Needs root.`);
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -110,7 +116,9 @@ function runSandboxed(o: Options, argv: string[]): number {
   // its network namespace (with any Mininet residue) goes away with it. Ctrl-C reaches it directly.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
-  const inner = `mount -t tmpfs tmpfs /run && ip link set lo up && exec "$0" "$@"`;
+  // /run/frr: FRR nodes bind their private run directory over /var/run/frr (a symlink into /run), which the fresh
+  // tmpfs lacks; on a host the frr package made it.
+  const inner = `mount -t tmpfs tmpfs /run && mkdir -p /run/frr && ip link set lo up && exec "$0" "$@"`;
   const r = spawnSync('unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'bash', '-c', inner, process.execPath, fileURLToPath(import.meta.url), '--in-sandbox', ...argv], {
     stdio: 'inherit',
   });
@@ -375,6 +383,15 @@ function reportCli(o: Options, results: CliSpeed[]) {
   console.log(`wrote ${join(o.outDir, 'cli-speed.json')}`);
 }
 
+/** `--routing`: the goal lines, and everything measured in OUT/routing.json. */
+function reportRouting(o: Options, extra: Record<string, unknown>) {
+  const r = extra.routing as Awaited<ReturnType<typeof routingBench>>;
+  mkdirSync(o.outDir, { recursive: true });
+  writeFileSync(join(o.outDir, 'routing.json'), JSON.stringify({ when: new Date().toISOString(), loadavgStart: extra.loadavgStart, loadavgEnd: extra.loadavgEnd, ...r }, null, 1) + '\n');
+  console.log(r.goals.map((g) => `${g.met ? ' MET ' : 'MISSED'}  ${g.goal}: ${g.value}  (goal ${g.target})`).join('\n'));
+  console.log(`load average ${(extra.loadavgStart as number[]).map((x) => x.toFixed(1)).join(' ')} at the start, ${(extra.loadavgEnd as number[]).map((x) => x.toFixed(1)).join(' ')} at the end; wrote ${join(o.outDir, 'routing.json')}`);
+}
+
 async function inner(o: Options): Promise<number> {
   if (process.geteuid?.() !== 0) throw new Error('the bench needs root (namespaces); run it with sudo');
   if (o.installMininet && !mininetAvailable()) installMininet();
@@ -393,6 +410,7 @@ async function inner(o: Options): Promise<number> {
   let failed: unknown;
   try {
     if (o.cliOnly) extra.cli = await cliSpeed(cliPath, CLI_LAB_HOSTS, o.cliCount, ac.signal, owned);
+    else if (o.routingOnly) extra.routing = await routingBench(o.reps, repoRoot, owned, ac.signal);
     else {
       result = await bench(o, ac.signal, owned);
       if (!ac.signal.aborted) extra.exec = await execBench(o, ac.signal, owned);
@@ -410,6 +428,7 @@ async function inner(o: Options): Promise<number> {
   }
   if (result) report(o, result.cases, result.mn, extra);
   else if (extra.cli) reportCli(o, extra.cli as CliSpeed[]);
+  else if (extra.routing) reportRouting(o, extra);
   if (failed) {
     console.error(`bench failed: ${(failed as Error).stack ?? failed}`);
     return 2;

@@ -1,16 +1,16 @@
 // Command handlers: map parsed options to one library call and an exit code (0 ok; any error is thrown, and
 // exits 2; exit 1, a failed expectation, comes only from `nslab run`).
 
-import { cleanLabs, Lab, requireRoot, showLab, summarizeTopology } from '../api/index.js';
+import { cleanLabs, isRouted, Lab, requireRoot, showLab, summarizeTopology, waitConverged, type ConvergeResult } from '../api/index.js';
 import type { TeardownReport } from '../exec/index.js';
 import { formatShow } from '../report/show.js';
-import { formatCidr, NslabError, type ResolvedTopology } from '../model/index.js';
+import { formatCidr, humanDuration, NslabError, parseDurationMs, type ResolvedTopology } from '../model/index.js';
 import { compilePlan, describeFeature, FEATURE_MODULE, impairmentSummary, renderPlan, type KernelFeature } from '../plan/index.js';
 import { ExecaRunner, probeKernel } from '../sys/index.js';
 import { umlAvailable } from '../sys/uml.js';
 import { findLink, loadTopology, resolveRawTopology } from '../topology/index.js';
 import { loadScenarioOrTopology } from '../scenario/load.js';
-import { abortOnSignals, progressReporter } from './output.js';
+import { ABORT_SIGNALS, abortOnSignals, progressReporter } from './output.js';
 import { passThrough } from './passthrough.js';
 
 type Argv = Record<string, unknown>;
@@ -57,6 +57,9 @@ export async function up(argv: Argv): Promise<number> {
     out(argv.json ? JSON.stringify(plan) : renderPlan(plan));
     return 0;
   }
+  const waitMs = argv.wait !== false && isRouted(t) ? parseDurationMs((argv['wait-timeout'] as string | undefined) ?? '60s') : undefined;
+  if (waitMs === undefined && argv.wait !== false && isRouted(t))
+    throw new NslabError('E_USAGE', `--wait-timeout ${String(argv['wait-timeout'])} is not a duration`, { hint: 'write it like 60s or 90000ms' });
   requireRoot();
   const progress = progressReporter();
   const sig = abortOnSignals();
@@ -64,15 +67,47 @@ export async function up(argv: Argv): Promise<number> {
   try {
     const lab = await Lab.up(t, { onProgress: progress, signal: sig.signal });
     sig.done(); // built: a signal from here on has nothing to roll back
+    const builtMs = Math.round(performance.now() - started);
+    const converged = waitMs === undefined ? undefined : await waitForRouting(lab, waitMs, progress);
     progress.end();
     const ms = Math.round(performance.now() - started);
-    if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms }));
-    else out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms)\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nremove it:     nslab down ${lab.name}`);
+    const conv = converged ? { convergedMs: Math.round(converged.timeMs) } : {};
+    if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms, ...(converged ? { builtMs } : {}), ...conv }));
+    else {
+      const timing = converged ? `built in ${builtMs} ms, routing converged ${humanDuration(converged.timeMs)} later` : `${ms} ms`;
+      out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${timing})\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nremove it:     nslab down ${lab.name}`);
+    }
     if (argv.web) return (await import('./web.js')).serveWeb(lab.name, argv, { upped: true });
     return 0;
   } finally {
     progress.end();
     sig.dispose();
+  }
+}
+
+/**
+ * A routed lab is usable once its protocol has converged: wait for it (every host reaches every host, the routes
+ * hold still for 1 s). Ctrl-C stops the wait, not the lab, which is built and stays up. Not converged in time: an
+ * error (exit 2) that leaves the lab up for a look at why.
+ */
+async function waitForRouting(lab: Lab, timeoutMs: number, progress: (phase: string, done: number, total: number) => void): Promise<ConvergeResult> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const s of ABORT_SIGNALS) process.on(s, onSignal);
+  progress('converging', 0, 1);
+  try {
+    const c = await waitConverged(lab, { timeoutMs, signal: stop.signal });
+    if (c.converged) return c;
+    const pairs = c.unreachable.slice(0, 6).map((p) => `${p.from}→${p.to}${p.family === 6 ? ' (IPv6)' : ''}`).join(', ');
+    throw new NslabError('E_NOT_CONVERGED', `lab '${lab.name}' is up, but routing (${lab.topology.routing}) did not converge within ${humanDuration(timeoutMs)}: ${pairs ? `unreachable ${pairs}${c.unreachable.length > 6 ? ', …' : ''}` : 'the routes kept changing'}`, {
+      hint: `the lab stays up: look with nslab exec ${lab.name} ROUTER -- vtysh -c 'show ip route', wait longer with --wait-timeout, or remove it with nslab down ${lab.name}`,
+    });
+  } catch (e) {
+    if (e instanceof NslabError && e.code === 'E_INTERRUPTED')
+      throw new NslabError('E_INTERRUPTED', `lab '${lab.name}' is up; stopped waiting for routing to converge`, { hint: `nslab down ${lab.name} removes it` });
+    throw e;
+  } finally {
+    for (const s of ABORT_SIGNALS) process.off(s, onSignal);
   }
 }
 

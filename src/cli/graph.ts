@@ -1,9 +1,9 @@
 // `nslab graph` and `nslab export`: load a topology, hand it to the pure drawing/export rooms, write the text.
 // The only file writing for graph/ and export/ happens here.
 
-import { writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { toContainerlabYaml } from '../export/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { containerlabFiles, frrDir, toContainerlabYaml } from '../export/index.js';
 import { toDot, toMermaid, toSvg, type GraphOptions } from '../graph/index.js';
 import { NslabError } from '../model/index.js';
 import { loadTopology } from '../topology/index.js';
@@ -68,13 +68,22 @@ export async function exportTopology(argv: Argv): Promise<number> {
   if (format !== 'containerlab')
     throw new NslabError('E_USAGE', format ? `unknown export format '${format}'` : 'no export format given', { hint: `use --format ${EXPORT_FORMATS.join('|')}` });
   const t = loadTopology(argv.file as string);
-  const text = toContainerlabYaml(t, { image: argv.image as string | undefined });
+  const text = toContainerlabYaml(t, { image: argv.image as string | undefined, frrImage: argv['frr-image'] as string | undefined });
+  const files = containerlabFiles(t);
   const output = argv.output as string | undefined;
   if (!output) {
+    if (Object.keys(files).length)
+      throw new NslabError('E_USAGE', `lab '${t.name}' runs FRR (routing: ${t.routing}): its routers' configs are files beside the containerlab topology`, { hint: `give an output file: nslab export ${String(argv.file)} --format containerlab -o ${t.name}.clab.yml` });
     process.stdout.write(text);
     return 0;
   }
   writeOutput(output, text);
-  out(`wrote ${output} (containerlab, lab '${t.name}', ${t.nodes.length} nodes): containerlab deploy -t ${output}`);
+  for (const [rel, body] of Object.entries(files)) {
+    const path = join(dirname(output), rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeOutput(path, body);
+  }
+  const extra = Object.keys(files).length ? ` and the FRR configs of ${Object.keys(files).length / 3} routers in ${join(dirname(output), frrDir(t))}/` : '';
+  out(`wrote ${output} (containerlab, lab '${t.name}', ${t.nodes.length} nodes)${extra}: containerlab deploy -t ${output}`);
   return 0;
 }

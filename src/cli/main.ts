@@ -62,6 +62,8 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run the lab inside user-mode Linux (has netem; no root needed); an interactive shell, or the command after --' })
           .option('web', { type: 'boolean', describe: 'then serve its web view (see nslab web) until Ctrl-C; the lab stays up' })
           .options(webOptions)
+          .option('wait', { type: 'boolean', default: true, describe: 'a routed lab (routing: ospf, bgp, isis): return once every host reaches every host and the routes hold still; --no-wait returns when the daemons have started' })
+          .option('wait-timeout', { type: 'string', default: '60s', describe: 'give up waiting for convergence after this long (exit 2, the lab stays up)' })
           .option('json', jsonOption),
       run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
     )
@@ -149,7 +151,8 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
         file(y)
           .option('format', { type: 'string', choices: ['containerlab'], demandOption: true, describe: 'the other tool' })
           .option('output', { alias: 'o', type: 'string', describe: 'write here instead of stdout' })
-          .option('image', { type: 'string', describe: 'container image for every node (default ghcr.io/srl-labs/network-multitool)' }),
+          .option('image', { type: 'string', describe: 'container image for every node (default ghcr.io/srl-labs/network-multitool)' })
+          .option('frr-image', { type: 'string', describe: 'container image for FRR routers (default quay.io/frrouting/frr:8.5.0)' }),
       run(lazy('exportTopology', 'graph')),
     )
     .command('schema <which>', 'print the JSON Schema of topology or scenario files (for editors)', (y) => y.positional('which', { choices: ['topology', 'scenario'] as const, describe: 'which file format' }), run(lazy('schema')))

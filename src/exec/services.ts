@@ -72,7 +72,7 @@ export async function runServiceStage(stage: Stage, journal: Journal, deps: Serv
     const svc = op.service!;
     const log = deps.store.logPath(journal.lab, `${svc.node}.${svc.name}.log`);
     const [file, ...args] = argvOf(op, op.args);
-    // `ip netns exec` and the mount shell both exec() their command, so this pid is the daemon's own.
+    // `ip netns exec` and the mount program (perl or sh) both exec() their command, so this pid is the daemon's own.
     const pid = deps.runner.spawnDetached(file, args, { env: { ...op.env, ...tag }, logFile: log });
     const startTime = procStartTime(pid) ?? '';
     journal.processes.push({ node: svc.node, pid, startTime, argv: op.args, service: svc.name });

@@ -22,16 +22,25 @@
 // - Sysctls (forwarding on routers) go in `sysctls:`, which Docker sets before the container starts.
 // - Every link carries `mtu` (nslab's, or 1500): containerlab's veth default is 9500, nslab's is the kernel's 1500,
 //   and htb's quantum and netem's queue are sized for the MTU.
+// - A router that runs FRR in nslab (routing: ospf, bgp, isis) runs DEFAULT_FRR_IMAGE, FRR's own image, whose
+//   entrypoint starts the daemons that /etc/frr/daemons enables under watchfrr. Its generated frr.conf (interface
+//   names shifted like the links), a daemons file enabling what nslab starts, and vtysh.conf are bind-mounted
+//   from FRR_DIR/NODE/ beside the exported file (containerlab resolves relative binds against the topology file):
+//   containerlabFiles() gives their text, the CLI writes them. netlab and containerlab's own FRR labs do the same.
 
 import { commandArgv } from '../plan/compile.js';
 import { compilePlan } from '../plan/index.js';
 import { IFNAMSIZ_USABLE, NslabError, renderOperation, type Operation, type ResolvedTopology } from '../model/index.js';
 
 export const DEFAULT_IMAGE = 'ghcr.io/srl-labs/network-multitool';
+/** FRR's own image (quay.io/frrouting/frr); nslab's configs are written for FRR 8.4 and read by later versions alike. */
+export const DEFAULT_FRR_IMAGE = 'quay.io/frrouting/frr:8.5.0';
 
 export interface ContainerlabOptions {
   /** Container image for every node (default DEFAULT_IMAGE); it needs iproute2 with tc. */
   image?: string;
+  /** Container image for FRR routers (default DEFAULT_FRR_IMAGE). */
+  frrImage?: string;
 }
 
 export interface ClabNode {
@@ -41,6 +50,7 @@ export interface ClabNode {
   sysctls?: Record<string, string>;
   env?: Record<string, string>;
   exec?: string[];
+  binds?: string[];
 }
 
 export interface ClabLink {
@@ -93,6 +103,7 @@ function startCommand(argv: string[], i: number): string {
 
 export function toContainerlab(t: ResolvedTopology, opts: ContainerlabOptions = {}): ClabTopology {
   const plan = compilePlan(t);
+  const frrNodes = new Set(frrRouters(t).map((r) => r.node));
   const nodes: Record<string, ClabNode> = {};
   for (const n of t.nodes) {
     const exec: string[] = [];
@@ -112,6 +123,10 @@ export function toContainerlab(t: ResolvedTopology, opts: ContainerlabOptions = 
     if (n.interfaces.some((i) => i.ipv6.length > 0))
       for (const k of ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6']) sysctls[k] ??= '0';
     const node: ClabNode = { kind: 'linux', labels: { 'nslab.kind': n.kind } };
+    if (frrNodes.has(n.name)) {
+      node.image = opts.frrImage ?? DEFAULT_FRR_IMAGE;
+      node.binds = Object.keys(FRR_FILES).map((f) => `${frrDir(t)}/${n.name}/${f}:/etc/frr/${f}`);
+    }
     if (Object.keys(sysctls).length) node.sysctls = sysctls;
     if (Object.keys(n.env).length) node.env = { ...n.env };
     if (exec.length) node.exec = exec;
@@ -125,4 +140,48 @@ export function toContainerlab(t: ResolvedTopology, opts: ContainerlabOptions = 
     name: t.name,
     topology: { kinds: { linux: { image: opts.image ?? DEFAULT_IMAGE } }, nodes, ...(links.length ? { links } : {}) },
   };
+}
+
+/** The folder, beside the exported file, that holds each FRR router's files: `LAB-frr`. */
+export function frrDir(t: ResolvedTopology): string {
+  return `${t.name}-frr`;
+}
+
+const FRR_FILES = { 'frr.conf': true, daemons: true, 'vtysh.conf': true } as const;
+
+/** The routers nslab runs FRR on: their config and the daemons it starts besides zebra. */
+function frrRouters(t: ResolvedTopology): { node: string; config: string; vtysh: string; daemons: string[] }[] {
+  return t.nodes.flatMap((n) => {
+    const dir = n.dirs?.find((d) => d.target === '/etc/frr');
+    const config = dir?.files['frr.conf'];
+    if (config === undefined) return [];
+    const daemons = (t.services ?? []).filter((s) => s.node === n.name && s.feature === 'frr' && s.name !== 'zebra').map((s) => s.name);
+    return [{ node: n.name, config, vtysh: dir!.files['vtysh.conf'] ?? '', daemons }];
+  });
+}
+
+/** Every daemon FRR's daemons file knows (FRR 8.x); the ones nslab starts are `yes`, the rest `no`. */
+const FRR_DAEMONS = ['bgpd', 'ospfd', 'ospf6d', 'ripd', 'ripngd', 'isisd', 'pimd', 'ldpd', 'nhrpd', 'eigrpd', 'babeld', 'sharpd', 'pbrd', 'bfdd', 'fabricd', 'vrrpd', 'pathd', 'staticd'];
+
+/**
+ * The files of each FRR router, by path relative to the exported file: frr.conf with containerlab's interface
+ * names (`interface eth0` becomes `interface eth1`), the daemons file, vtysh.conf. Empty for a lab without FRR.
+ */
+export function containerlabFiles(t: ResolvedTopology): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const r of frrRouters(t)) {
+    const base = `${frrDir(t)}/${r.node}`;
+    files[`${base}/frr.conf`] = r.config.replace(/^interface (\S+)$/gm, (_m, name: string) => `interface ${clabInterfaceName(name)}`);
+    files[`${base}/daemons`] = [
+      '# generated by nslab: the daemons nslab starts for this router (zebra always runs)',
+      ...FRR_DAEMONS.map((d) => `${d}=${r.daemons.includes(d) ? 'yes' : 'no'}`),
+      'vtysh_enable=yes',
+      // As nslab runs them: vty on loopback only, zebra with a large netlink buffer.
+      'zebra_options=" -A 127.0.0.1 -s 90000000"',
+      ...r.daemons.map((d) => `${d}_options=" -A ${d === 'ospf6d' ? '::1' : '127.0.0.1'}"`),
+      '',
+    ].join('\n');
+    files[`${base}/vtysh.conf`] = r.vtysh;
+  }
+  return files;
 }

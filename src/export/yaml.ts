@@ -2,7 +2,7 @@
 
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import type { ResolvedTopology } from '../model/index.js';
-import { toContainerlab, type ContainerlabOptions } from './containerlab.js';
+import { DEFAULT_FRR_IMAGE, frrDir, toContainerlab, type ContainerlabOptions } from './containerlab.js';
 
 export function toContainerlabYaml(t: ResolvedTopology, opts: ContainerlabOptions = {}): string {
   const doc = toContainerlab(t, opts);
@@ -11,6 +11,9 @@ export function toContainerlabYaml(t: ResolvedTopology, opts: ContainerlabOption
     '# Deploy: containerlab deploy -t THIS_FILE (or hand it to clabernetes: clabverter).',
     '# Interfaces: nslab ethN is ethN+1 here (eth0 is containerlab\'s management interface); other names are kept.',
     '# Addresses, routes, the switches\' bridges and tc shaping run as each node\'s exec commands, as in `nslab up`.',
+    ...(Object.values(doc.topology.nodes).some((n) => n.binds)
+      ? [`# FRR routers run ${opts.frrImage ?? DEFAULT_FRR_IMAGE} with nslab's generated configs, bind-mounted from ${frrDir(t)}/ (written beside this file).`]
+      : []),
   ];
   const d = new Document(doc);
   // Endpoints as containerlab's own examples write them: `endpoints: ["h1:eth1", "s1:eth1"]`. The quotes matter:

@@ -4,11 +4,12 @@
 
 import type { RoutingMode } from '../model/index.js';
 import { bgp } from './bgp/index.js';
+import { isis } from './isis/index.js';
 import { ospf } from './ospf/index.js';
 import type { RoutingProtocol } from './frr/index.js';
 
 /** The routing protocols that `routing:` can name, by name. */
-export const ROUTING_PROTOCOLS: Record<string, RoutingProtocol> = { ospf, bgp };
+export const ROUTING_PROTOCOLS: Record<string, RoutingProtocol> = { ospf, bgp, isis };
 
 export function routingProtocol(mode: RoutingMode | undefined): RoutingProtocol | undefined {
   return mode && Object.hasOwn(ROUTING_PROTOCOLS, mode) ? ROUTING_PROTOCOLS[mode] : undefined;

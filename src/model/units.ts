@@ -102,6 +102,11 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms * 1000)}us`;
 }
 
+/** Human duration for messages: 812 ms, 1.39 s. */
+export function humanDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
 /** Human rate for reports: 9.57 Mbit/s. */
 export function humanRate(rateBitPerSec: number): string {
   const units: [string, number][] = [['Gbit/s', 1e9], ['Mbit/s', 1e6], ['kbit/s', 1e3]];

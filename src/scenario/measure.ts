@@ -8,7 +8,7 @@ import type { ManagedProcess, RunResult } from '../sys/index.js';
 import type { LossCounts } from './expect.js';
 import type { MetricValue } from './checks.js';
 import type { StepResult, StepSpec } from './model.js';
-import { parseIperf3, parsePing, type Iperf3Result, type PingResult } from './parse/index.js';
+import { outageMs, parseIperf3, parsePing, type Iperf3Result, type PingResult } from './parse/index.js';
 import { nodeAddress } from './reach.js';
 
 export type PingSpec = Omit<Extract<StepSpec, { kind: 'ping' }>, 'kind'>;
@@ -48,12 +48,14 @@ export async function stopProcess(p: ManagedProcess): Promise<RunResult> {
 /** Ping `s.to` from `s.from`; `startMs` places the samples on the scenario's timeline. */
 export async function measurePing(lab: Lab, s: PingSpec, opts: { timeoutMs?: number; startMs?: number } = {}): Promise<Measurement & { address: string; ping: PingResult }> {
   const address = targetAddress(lab, s.to, s.family);
-  const argv = ['ping', '-n', '-c', String(s.count), '-i', String(s.intervalS), '-W', '2', ...(s.size !== undefined ? ['-s', String(s.size)] : []), address];
+  // -D: each reply's receive time, from which the outage is timed (outageMs).
+  const argv = ['ping', '-n', '-D', '-c', String(s.count), '-i', String(s.intervalS), '-W', '2', ...(s.size !== undefined ? ['-s', String(s.size)] : []), address];
   const r = await lab.exec(s.from, argv, { timeoutMs: opts.timeoutMs ?? (s.count * s.intervalS + 15) * 1000 });
   if (r.exitCode > 1 && !/packets transmitted/.test(r.stdout))
     throw new NslabError('E_STEP', `ping failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { details: { command: r.command } });
   const p = parsePing(r.stdout);
   const startMs = opts.startMs ?? 0;
+  const outage = outageMs(p.samples, p.transmitted, s.intervalS * 1000);
   return {
     address,
     ping: p,
@@ -70,12 +72,12 @@ export async function measurePing(lab: Lab, s: PingSpec, opts: { timeoutMs?: num
       received: p.received,
       transmitted: p.transmitted,
       reachable: p.received > 0,
-      // The failover gap: the longest run of unanswered probes, each standing for one interval.
-      outage: p.longestLossRun * s.intervalS * 1000,
+      // The failover gap: the longest stretch without replies, timed from ping -D (see outageMs).
+      outage,
     },
     counts: { loss: { sent: p.transmitted, lost: p.transmitted - p.received } },
     series: { rttMs: p.samples.filter((x) => !x.dup).map((x) => ({ seq: x.seq, rttMs: x.rttMs, atMs: startMs + (x.seq - 1) * s.intervalS * 1000 })) },
-    message: `${address}: ${p.received}/${p.transmitted} replies${p.longestLossRun ? `, outage ${Math.round(p.longestLossRun * s.intervalS * 1000)} ms (${p.longestLossRun} probes in a row lost)` : ''}`,
+    message: `${address}: ${p.received}/${p.transmitted} replies${p.longestLossRun ? `, outage ${Math.round(outage)} ms (${p.longestLossRun} probes in a row lost)` : ''}`,
   };
 }
 

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { Lab, waitConverged, type LabDeps } from '../api/index.js';
-import { NslabError, formatAddress, parseAddress } from '../model/index.js';
+import { NslabError, formatAddress, humanDuration, parseAddress } from '../model/index.js';
 import type { ManagedProcess } from '../sys/index.js';
 import { evaluateChecks, type MetricValue } from './checks.js';
 import { measureIperf3, measurePing, stopProcess, targetAddress } from './measure.js';
@@ -67,7 +67,7 @@ function ownerOf(ctx: Ctx, address: string): string | undefined {
   return ctx.lab.topology.nodes.find((n) => n.interfaces.some((i) => [...i.ipv4, ...i.ipv6].some((c) => c.family === a.family && c.address === a.address)))?.name;
 }
 
-const fmtMs = (ms: MetricValue): string => (typeof ms !== 'number' ? 'n/a' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const fmtMs = (ms: MetricValue): string => (typeof ms !== 'number' ? 'n/a' : humanDuration(ms));
 
 async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
   const startMs = performance.now() - ctx.t0;

@@ -2,7 +2,7 @@ import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { parse } from 'yaml';
-import { clabInterfaceName, DEFAULT_IMAGE, toContainerlab, toContainerlabYaml, type ClabTopology } from '../../src/export/index.js';
+import { clabInterfaceName, containerlabFiles, DEFAULT_FRR_IMAGE, DEFAULT_IMAGE, toContainerlab, toContainerlabYaml, type ClabTopology } from '../../src/export/index.js';
 import { NslabError, renderOperation } from '../../src/model/index.js';
 import { compilePlan } from '../../src/plan/index.js';
 import { loadTopology, loadTopologyText } from '../../src/topology/index.js';
@@ -135,4 +135,25 @@ t.test('interface names: ethN shifts by one, other names stay', async (t) => {
   t.equal(clabInterfaceName('eth01'), 'eth01', 'not ethN: kept, so it cannot collide with eth2');
   t.equal(clabInterfaceName('eth0.100'), 'eth0.100');
   t.throws(() => clabInterfaceName('eth999999999999'), NslabError);
+});
+
+t.test('FRR routers: the FRR image, their configs bind-mounted, interface names shifted, the daemons nslab starts', async (t) => {
+  const topo = loadTopology('topologies/ospf-ring.yaml');
+  const doc = toContainerlab(topo);
+  t.same(errorsOf(doc), [], 'valid against containerlab schema');
+  const r1 = doc.topology.nodes.r1;
+  t.equal(r1.image, DEFAULT_FRR_IMAGE);
+  t.same(r1.binds, ['ospfring-frr/r1/frr.conf:/etc/frr/frr.conf', 'ospfring-frr/r1/daemons:/etc/frr/daemons', 'ospfring-frr/r1/vtysh.conf:/etc/frr/vtysh.conf']);
+  t.notOk(doc.topology.nodes.h1.image, 'hosts keep the lab image');
+  t.notOk(doc.topology.nodes.h1.binds);
+  const files = containerlabFiles(topo);
+  t.equal(Object.keys(files).length, 18, 'three files for each of six routers');
+  const conf = files['ospfring-frr/r1/frr.conf'];
+  t.same([...conf.matchAll(/^interface (\S+)$/gm)].map((m) => m[1]), ['eth1', 'eth2', 'eth3'], "nslab's eth0-eth2 are eth1-eth3 in containerlab");
+  t.same(conf.replace(/^interface eth(\d)$/gm, (_m, n: string) => `interface eth${Number(n) - 1}`), topo.nodes.find((n) => n.name === 'r1')!.dirs![0].files['frr.conf'], 'otherwise the config nslab runs');
+  t.match(files['ospfring-frr/r1/daemons'], /^ospfd=yes$/m);
+  t.match(files['ospfring-frr/r1/daemons'], /^ospf6d=yes$/m);
+  t.match(files['ospfring-frr/r1/daemons'], /^bgpd=no$/m);
+  t.same(containerlabFiles(loadTopology('topologies/two-hosts.yaml')), {}, 'a lab without FRR has no files');
+  t.match(toContainerlabYaml(topo, { frrImage: 'frrouting/frr:v8.4.1' }), /image: frrouting\/frr:v8\.4\.1\n/);
 });

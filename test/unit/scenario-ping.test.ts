@@ -4,7 +4,7 @@
 // on the capture host) to cover reordering, a late duplicate, two-decimal-free times and ", pipe 2".
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
-import { parsePing, percentile } from '../../src/scenario/parse/index.js';
+import { longestLossRun, outageMs, parsePing, percentile } from '../../src/scenario/parse/index.js';
 import { NslabError } from '../../src/model/index.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/ping/${name}`, import.meta.url), 'utf8');
@@ -134,4 +134,20 @@ t.test('percentile edge cases', async (t) => {
   t.equal(percentile([1, 2, 3, 4], 50), 2.5);
   t.equal(percentile([1, 2, 3, 4], 100), 4);
   t.equal(percentile([1, 2, 3, 4], 0), 1);
+});
+
+t.test('outage is timed from ping -D where replies bound the gap, and counted in probes at the ends', async (t) => {
+  // 10 ms asked, but ping sent every 20 ms (a loaded machine): probes 3-7 lost.
+  const line = (seq: number, sentS: number) => `[${(sentS + 0.0005).toFixed(6)}] 64 bytes from 10.0.0.2: icmp_seq=${seq} ttl=63 time=0.500 ms`;
+  const text = (seqs: number[], transmitted: number) =>
+    [...seqs.map((q) => line(q, 1000 + (q - 1) * 0.02)), '', `${transmitted} packets transmitted, ${seqs.length} received, ${Math.round((100 * (transmitted - seqs.length)) / transmitted)}% packet loss, time 200ms`].join('\n');
+  const p = parsePing(text([1, 2, 8, 9, 10], 10));
+  t.equal(p.samples[0].sentAtS, 1000, 'the send time: receive time less the rtt');
+  t.equal(longestLossRun(p.samples, 10), 5);
+  // Requests 2 and 8 were sent 120 ms apart: 110 ms without an answer, where 5 probes × 10 ms would say 50 ms.
+  t.equal(outageMs(p.samples, 10, 10), 110);
+  t.equal(outageMs(parsePing(text([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 10)).samples, 10, 10), 0, 'late sends without a loss are no outage');
+  t.equal(outageMs(parsePing(text([1, 2, 3], 10)).samples, 10, 10), 70, 'lost to the end: 7 probes × 10 ms');
+  const plain = parsePing(fixture('v4-loss.txt'));
+  t.equal(outageMs(plain.samples, plain.transmitted, 200), longestLossRun(plain.samples, plain.transmitted) * 200, 'without -D: probes × interval');
 });

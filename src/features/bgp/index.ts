@@ -5,7 +5,7 @@
 
 import { formatAddress, type ResolvedNode } from '../../model/index.js';
 import type { WithInterfaces } from '../../topology/passes/draft.js';
-import { protocolSettings, type RoutingProtocol } from '../frr/index.js';
+import { checkSettings, type RoutingProtocol } from '../frr/index.js';
 import { frrHeader } from '../frr/text.js';
 import { routerId, routerInterfaces } from '../frr/view.js';
 
@@ -29,16 +29,15 @@ export const bgp: RoutingProtocol = {
   name: 'bgp',
   nodeKey: 'bgp',
   check(d: WithInterfaces): void {
-    const P = d.problems;
-    for (const { node: n, s, at } of protocolSettings<BgpSettings>(d, 'bgp')) {
-      const adjacent = new Set(routerInterfaces(d, d.byName.get(n)!).flatMap((i) => i.peers.map((p) => p.name)));
+    checkSettings<BgpSettings>(d, 'bgp', ({ node, s, add }) => {
+      const adjacent = new Set(routerInterfaces(d, node).flatMap((i) => i.peers.map((p) => p.name)));
       (s.neighbors ?? []).forEach((nb, i) => {
         if (d.kindOf.get(nb) !== 'router')
-          P.add([...at, 'neighbors', i], 'E_BGP_NEIGHBOR', `neighbor '${nb}' is not a router of this lab`, `routers: ${d.nodeNames.filter((x) => d.kindOf.get(x) === 'router').slice(0, 10).join(', ')}`);
+          add(['neighbors', i], 'E_BGP_NEIGHBOR', `neighbor '${nb}' is not a router of this lab`, `routers: ${d.nodeNames.filter((x) => d.kindOf.get(x) === 'router').slice(0, 10).join(', ')}`);
         else if (!adjacent.has(nb))
-          P.add([...at, 'neighbors', i], 'E_BGP_NEIGHBOR', `neighbor '${nb}' shares no link with '${n}'`, `sessions run over direct links; adjacent routers: ${[...adjacent].join(', ') || 'none'}`);
+          add(['neighbors', i], 'E_BGP_NEIGHBOR', `neighbor '${nb}' shares no link with '${node.name}'`, `sessions run over direct links; adjacent routers: ${[...adjacent].join(', ') || 'none'}`);
       });
-    }
+    });
   },
   config(d: WithInterfaces, node: ResolvedNode): string {
     const s = (d.raw.nodes[node.name]?.bgp ?? {}) as BgpSettings;

@@ -15,7 +15,7 @@
 
 import type { ResolvedNode } from '../../model/index.js';
 import type { WithInterfaces } from '../../topology/passes/draft.js';
-import { protocolSettings, type RoutingProtocol } from '../frr/index.js';
+import { checkInterfaceNames, checkSettings, type RoutingProtocol } from '../frr/index.js';
 import { isDottedQuad } from '../frr/view.js';
 import { ospfConfig, type OspfSettings } from './config.js';
 
@@ -23,17 +23,14 @@ export const ospf: RoutingProtocol = {
   name: 'ospf',
   nodeKey: 'ospf',
   check(d: WithInterfaces): void {
-    const P = d.problems;
-    for (const { node: n, s, at } of protocolSettings<OspfSettings>(d, 'ospf')) {
+    checkSettings<OspfSettings>(d, 'ospf', (c) => {
+      const { s, add } = c;
       if (typeof s.area === 'string' && !isDottedQuad(s.area))
-        P.add([...at, 'area'], 'E_BAD_AREA', `area ${JSON.stringify(s.area)} is not a dotted quad with parts 0-255`, 'write the area as a number (0) or like 0.0.0.1');
+        add(['area'], 'E_BAD_AREA', `area ${JSON.stringify(s.area)} is not a dotted quad with parts 0-255`, 'write the area as a number (0) or like 0.0.0.1');
       if ((s.dead ?? 3) <= (s.hello ?? 1))
-        P.add([...at, s.dead !== undefined ? 'dead' : 'hello'], 'E_OSPF_TIMERS', `the dead interval (${s.dead ?? 3} s) must be longer than the hello interval (${s.hello ?? 1} s)`, 'use a dead interval of 3 or 4 hellos');
-      const names = d.byName.get(n)!.interfaces.map((i) => i.name);
-      (s.passive ?? []).forEach((p, i) => {
-        if (!names.includes(p)) P.add([...at, 'passive', i], 'E_UNKNOWN_DEV', `'${n}' has no interface '${p}'`, `interfaces of ${n}: ${names.join(', ') || 'none'}`);
-      });
-    }
+        add([s.dead !== undefined ? 'dead' : 'hello'], 'E_OSPF_TIMERS', `the dead interval (${s.dead ?? 3} s) must be longer than the hello interval (${s.hello ?? 1} s)`, 'use a dead interval of 3 or 4 hellos');
+      checkInterfaceNames(c, 'passive', s.passive);
+    });
   },
   config(d: WithInterfaces, node: ResolvedNode): string {
     return ospfConfig(d, node, (d.raw.nodes[node.name]?.ospf ?? {}) as OspfSettings);

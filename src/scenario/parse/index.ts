@@ -2,5 +2,5 @@
 // pure functions of their input — they never run the tools, read files (beyond iperf3's schema) or touch the clock.
 export { parsePing, percentile, type PingResult, type PingSample } from './ping.js';
 export { parseIperf3, iperf3SchemaPath, type Iperf3Result, type Iperf3Interval } from './iperf3.js';
-export { longestLossRun } from './ping.js';
+export { longestLossRun, outageMs } from './ping.js';
 export { selectRoute, mapProtocol, type RouteInfo, type RouteHop, type RouteProtocol } from './route.js';

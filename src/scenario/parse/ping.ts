@@ -22,6 +22,8 @@ export interface PingSample {
   /** null when the line had no ttl (never seen from iputils, but cheap to tolerate). */
   ttl: number | null;
   dup: boolean;
+  /** When the request was sent (the reply's receive time from ping -D, less its rtt), in seconds; absent without -D. */
+  sentAtS?: number;
 }
 
 export interface PingResult {
@@ -50,6 +52,7 @@ export interface PingResult {
 }
 
 const TIMESTAMP = String.raw`(?:\[\d+(?:\.\d+)?\]\s*)?`;
+const STAMP = /^\[(\d+(?:\.\d+)?)\]/;
 const REPLY = new RegExp(
   `^${TIMESTAMP}\\d+ bytes from (.+?): icmp_(?:seq|req)=(\\d+)(?: ttl=(\\d+))?(?: time[=<]([\\d.]+) ms)?(.*)$`,
 );
@@ -112,6 +115,29 @@ export function longestLossRun(samples: PingSample[], transmitted: number): numb
   return longest;
 }
 
+/**
+ * The failover gap in milliseconds: the longest stretch without replies. Between two replies it is the time between
+ * their requests, less one interval, from ping -D's timestamps: on a loaded machine ping sends more slowly than
+ * asked (600 probes at 10 ms took 10 s here), and a count of lost probes times the interval would understate the
+ * gap by as much. Before the first reply, after the last, or without timestamps: lost probes times the interval.
+ */
+export function outageMs(samples: PingSample[], transmitted: number, intervalMs: number): number {
+  const byCount = longestLossRun(samples, transmitted) * intervalMs;
+  const timed = samples.filter((x) => !x.dup && x.sentAtS !== undefined).sort((a, b) => a.sentAtS! - b.sentAtS!);
+  if (timed.length !== samples.filter((x) => !x.dup).length || timed.length < 2) return byCount;
+  let longest = 0;
+  for (let i = 1; i < timed.length; i++) {
+    // Only where probes went unanswered: ping sending late without loss is no outage. (seq wraps at 65536.)
+    const lost = (timed[i].seq - timed[i - 1].seq + 65536) % 65536 - 1;
+    if (lost > 0) longest = Math.max(longest, (timed[i].sentAtS! - timed[i - 1].sentAtS!) * 1000 - intervalMs);
+  }
+  // The ends have no reply on one side: those stretches are counted in probes (the sends were not timed).
+  const first = Math.min(...timed.map((x) => x.seq));
+  const lastLost = transmitted - Math.max(...timed.map((x) => x.seq));
+  const ends = Math.max(first - 1, lastLost) * intervalMs;
+  return Math.round(Math.max(longest, ends) * 100) / 100;
+}
+
 function firstMeaningfulLine(lines: string[]): string {
   return lines.find((l) => l.trim() !== '')?.trim() ?? '(no output)';
 }
@@ -127,11 +153,14 @@ export function parsePing(text: string): PingResult {
     const line = raw.trim();
     let m = REPLY.exec(line);
     if (m) {
+      const at = STAMP.exec(line);
+      const rttMs = m[4] === undefined ? null : Number(m[4]);
       samples.push({
         seq: Number(m[2]),
-        rttMs: m[4] === undefined ? null : Number(m[4]),
+        rttMs,
         ttl: m[3] === undefined ? null : Number(m[3]),
         dup: m[5].includes('(DUP!)'),
+        ...(at && rttMs !== null ? { sentAtS: Number(at[1]) - rttMs / 1000 } : {}),
       });
       continue;
     }
