@@ -115,6 +115,7 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('report', { type: 'string', array: true, describe: 'json=FILE | junit=FILE | tap[=FILE] | html=DIR (repeatable)' })
           .option('keep', { type: 'boolean', describe: 'leave the lab up afterwards for debugging' })
           .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' })
+          .option('strict-health', { type: 'boolean', describe: "exit 2 when the emulation's health was at risk in any step (for CI that would rather retry than trust a busy machine)" })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run inside user-mode Linux (has netem; no root needed)' }),
       run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args))),
     )
