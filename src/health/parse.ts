@@ -23,6 +23,8 @@ export interface QdiscCounters {
   overlimits: number;
   qlen: number;
   backlog: number;
+  /** When these counters were read (sampler clock, ms): rates come from these, not from the round's start. */
+  atMs?: number;
 }
 
 export interface SampleRound {
@@ -64,8 +66,8 @@ export function parseSamplerOutput(text: string): SamplerData {
     else if (k === 'P') cur.psiSomeUs = Number(f[0]);
     else if (k === 'L') cur.timerLateUs = f[0] ? f[0].split(',').filter(Boolean).map(Number) : [];
     else if (k === 'Q') {
-      const n = f.slice(5).map(Number);
-      cur.qdiscs.push({ netns: f[0], ifname: f[1], kind: f[2], handle: f[3], parent: f[4], bytes: n[0], packets: n[1], drops: n[2], overlimits: n[3], qlen: n[4], backlog: n[5] });
+      const n = f.slice(5, 11).map(Number);
+      cur.qdiscs.push({ netns: f[0], ifname: f[1], kind: f[2], handle: f[3], parent: f[4], bytes: n[0], packets: n[1], drops: n[2], overlimits: n[3], qlen: n[4], backlog: n[5], ...(f[11] ? { atMs: Number(BigInt(f[11]) / 1000n) / 1000 } : {}) });
     } else if (k === 'E') {
       out.rounds.push(cur);
       cur = undefined;

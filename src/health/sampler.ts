@@ -21,7 +21,7 @@
 //   N <procs_running>
 //   P <some_total_us>                             /proc/pressure/cpu, when present
 //   L <late_us>,<late_us>,…                       timer lateness of the probes since the last round
-//   Q <netns> <ifname> <kind> <handle> <parent> <bytes> <packets> <drops> <overlimits> <qlen> <backlog>
+//   Q <netns> <ifname> <kind> <handle> <parent> <bytes> <packets> <drops> <overlimits> <qlen> <backlog> <mono_ns>
 //   E
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -110,6 +110,7 @@ sub round {
   push @out, 'L ' . join(',', @late); @late = ();
   for my $w (@watch) {
     my ($ns, $sock, $byIndex) = @$w;
+    my $at = now_ns();   # the counters' own time: a round can be preempted between its lines
     # RTM_GETQDISC 38, dump; tcmsg: family, pad, ifindex, handle, parent, info
     my $err = dump_nl($sock, pack('L S S L L C x3 l L L L', 36, 38, 0x301, ++$seq, 0, 0, 0, 0, 0, 0), sub {
       my ($type, $m) = @_;
@@ -121,7 +122,7 @@ sub round {
       (my $kind = $a->{1} // '?') =~ s/\0.*//s;                           # TCA_KIND
       return unless defined $a->{3};                                      # TCA_STATS: struct tc_stats
       my ($bytes, $packets, $drops, $over, $bps, $pps, $qlen, $backlog) = unpack('Q L L L L L L L', $a->{3});
-      push @out, join(' ', 'Q', $ns, $if, $kind, sprintf('%x:%x', $handle >> 16, $handle & 0xffff), $parent == 0xffffffff ? 'root' : sprintf('%x:%x', $parent >> 16, $parent & 0xffff), $bytes, $packets, $drops, $over, $qlen, $backlog);
+      push @out, join(' ', 'Q', $ns, $if, $kind, sprintf('%x:%x', $handle >> 16, $handle & 0xffff), $parent == 0xffffffff ? 'root' : sprintf('%x:%x', $parent >> 16, $parent & 0xffff), $bytes, $packets, $drops, $over, $qlen, $backlog, $at);
     });
     push @out, "W qdiscs of $ns: $err" if $err;
   }

@@ -134,19 +134,21 @@ function queueHealth(rounds: SampleRound[], shaped: ShapedInterface[]): QueueHea
     const maxBacklog = Math.max(...series.map((q) => q?.backlog ?? 0));
     const drops = q1.drops - q0.drops;
     const leafDrops = drops + b.qdiscs.filter((q) => q.netns === q1.netns && q.ifname === q1.ifname && q.parent !== 'root').reduce((n, q) => n + q.drops - (a.qdiscs.find((x) => key(x) === key(q))?.drops ?? q.drops), 0);
-    const h: QueueHealth = { iface: conf?.label ?? `${q1.netns}:${q1.ifname}`, kind: q1.kind, drops: leafDrops, overlimits: q1.overlimits - q0.overlimits, maxBacklogBytes: maxBacklog, sentBitPerSec: ((q1.bytes - q0.bytes) * 8) / dtS, notes: [] };
+    const qdtS = q1.atMs !== undefined && q0.atMs !== undefined ? (q1.atMs - q0.atMs) / 1000 : dtS;
+    const h: QueueHealth = { iface: conf?.label ?? `${q1.netns}:${q1.ifname}`, kind: q1.kind, drops: leafDrops, overlimits: q1.overlimits - q0.overlimits, maxBacklogBytes: maxBacklog, sentBitPerSec: ((q1.bytes - q0.bytes) * 8) / qdtS, notes: [] };
     if (conf?.rateBitPerSec) {
       h.rateBitPerSec = conf.rateBitPerSec;
-      // Backlogged: more queued than the delay line holds at the rate (+ two frames), at both ends of an interval.
-      const line = (conf.rateBitPerSec / 8) * (conf.delayLineMs / 1000) + 2 * 1514;
+      // Backlogged: at least a frame queued beyond what the delay line holds at the rate, at both ends of an
+      // interval (TCP keeps only ~2 frames in the qdisc: TCP small queues).
+      const line = (conf.rateBitPerSec / 8) * (conf.delayLineMs / 1000) + 1514;
       let bytes = 0;
       let sec = 0;
       for (let i = 1; i < rounds.length; i++) {
         const p = series[i - 1];
         const c = series[i];
-        if (!p || !c || p.backlog <= line || c.backlog <= line) continue;
+        if (!p || !c || p.backlog < line || c.backlog < line) continue;
         bytes += c.bytes - p.bytes;
-        sec += (rounds[i].atMs - rounds[i - 1].atMs) / 1000;
+        sec += ((c.atMs ?? rounds[i].atMs) - (p.atMs ?? rounds[i - 1].atMs)) / 1000;
       }
       if (sec >= 0.2) {
         h.backloggedSentBitPerSec = (bytes * 8) / sec;
