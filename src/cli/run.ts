@@ -10,6 +10,7 @@ import { runScenario, type RunHooks } from '../scenario/run.js';
 import { withUmlCommand } from './uml.js';
 import { abortOnSignals } from './output.js';
 import { requireRoot } from '../api/index.js';
+import { UML_PROBE_MS } from '../health/index.js';
 
 type Argv = Record<string, unknown>;
 
@@ -64,7 +65,14 @@ export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scen
     for (const s of scenarios) {
       if (sig.signal.aborted) break;
       results.push(
-        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: retargetHooks(humanHooks(human, color), rawArgs) }),
+        await runScenario(s, {
+          keep: !!argv.keep,
+          artifactDir: argv.artifacts as string | undefined,
+          signal: sig.signal,
+          hooks: retargetHooks(humanHooks(human, color), rawArgs),
+          // Inside user-mode Linux (the guest's environment says so) the timer probe wakes less often.
+          health: process.env.NSLAB_KERNEL === 'uml' ? { probeMs: UML_PROBE_MS } : true,
+        }),
       );
     }
   } finally {
