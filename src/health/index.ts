@@ -1,7 +1,7 @@
 // health/: is the emulation keeping its timing? Samples the machine while a scenario runs (one Perl process, the
 // only side effect here) and judges each step `faithful` or `at risk` with the measured reason; it never changes
 // a step's outcome, only says how far it can be trusted.
-export { startSampler, SAMPLER_SOURCE, DEFAULT_PERIOD_MS, DEFAULT_PROBE_MS, UML_PROBE_MS, type Sampler, type SamplerOptions } from './sampler.js';
+export { startSampler, SAMPLER_SOURCE, DEFAULT_PERIOD_MS, DEFAULT_PROBE_MS, UML_PROBE_MS, type Sampler, type SamplerOptions, type SamplerProcess } from './sampler.js';
 export { parseSamplerOutput, type SampleRound, type SamplerData, type CpuTicks, type QdiscCounters } from './parse.js';
 export {
   judge,

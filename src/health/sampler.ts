@@ -24,7 +24,7 @@
 //   Q <netns> <ifname> <kind> <handle> <parent> <bytes> <packets> <drops> <overlimits> <qlen> <backlog> <mono_ns>
 //   E
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { NETNS_DIR } from '../sys/index.js';
 import { parseSamplerOutput, type SamplerData } from './parse.js';
 
@@ -150,6 +150,23 @@ while (1) {
 }
 `;
 
+/**
+ * What the sampler needs of the process running SAMPLER_SOURCE: a child process has all of it. Under `--kernel uml`
+ * with the orchestrator on the host, the guest's agent provides it instead: it runs `perl` with these args inside
+ * the guest, passes what is written to stdin through (a line each: a round now; end: exit), and sends stdout's lines
+ * back in order, as they come (the clock offset is taken from the fastest line, so relay latency only blurs window
+ * edges by that latency).
+ */
+export interface SamplerProcess {
+  stdout: { setEncoding(enc: 'utf8'): unknown; on(ev: 'data', fn: (d: string) => void): unknown };
+  stderr: { on(ev: 'data', fn: (d: Buffer) => void): unknown };
+  stdin: { write(s: string): unknown; end(): unknown; on(ev: 'error', fn: () => void): unknown };
+  on(ev: 'error', fn: (e: Error) => void): unknown;
+  on(ev: 'close', fn: (code: number | null) => void): unknown;
+  kill(signal?: NodeJS.Signals): unknown;
+  readonly exitCode: number | null;
+}
+
 export interface SamplerOptions {
   /** Interfaces whose qdiscs to read: the lab's shaped ones, as netns and interface name. */
   interfaces?: { netns: string; ifname: string }[];
@@ -162,7 +179,7 @@ export interface SamplerOptions {
    */
   probeMs?: number;
   /** How to start it: the argv of `perl` (the `--kernel uml` agent may run it elsewhere and relay the lines). */
-  spawnPerl?: (args: string[]) => ChildProcessWithoutNullStreams;
+  spawnPerl?: (args: string[]) => SamplerProcess;
 }
 
 export interface Sampler {
@@ -195,7 +212,7 @@ export function startSampler(opts: SamplerOptions = {}): Sampler {
   // Clock offset: the sampler's monotonic ms minus performance.now(), taken from the line that arrived fastest.
   let offsetMs: number | undefined;
   const waiters = new Map<string, (samplerMs: number) => void>();
-  let child: ChildProcessWithoutNullStreams | undefined;
+  let child: SamplerProcess | undefined;
   let closed: Promise<void> = Promise.resolve();
   if (sys) {
     const ifs = (opts.interfaces ?? []).map((i) => `${i.netns}:${i.ifname}`).join(',') || '-';

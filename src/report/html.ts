@@ -383,7 +383,8 @@ function scenarioSection(r: ScenarioResult, index: number, picture: string | und
   const xMaxMs = Math.max(...allX.filter((x) => Number.isFinite(x)), 1);
   // Steps whose health was at risk, shaded on every plot (a parallel group's own window covers its children).
   const risks = r.steps.filter((s) => s.health?.verdict === 'at risk' && s.status !== 'skipped').map((s) => ({ x0: s.startMs, x1: s.startMs + s.durationMs, what: `${s.id} ${s.name}: ${s.health!.reasons[0]}` }));
-  const hs = (r.healthSeries ?? []).filter((p) => p.timerLateP95Ms !== null && p.atMs >= 0);
+  // Rounds of the steps only (the sampler's last ones fall in the teardown, past the plots' time axis).
+  const hs = (r.healthSeries ?? []).filter((p) => p.timerLateP95Ms !== null && p.atMs >= 0 && p.atMs <= xMaxMs);
   if (rtt.length || tput.length || hs.length) out.push('<h3>Plots</h3>');
   if (rtt.length) {
     const n = rtt.reduce((a, s) => a + s.points.length, 0);

@@ -31,8 +31,8 @@ t.test('htb rate accuracy at 1, 10, 100, 1000 mbit (±5% of the configured rate,
     const wire = goodput * FRAME_PER_PAYLOAD;
     const errPct = ((wire - configured[i]) / configured[i]) * 100;
     const what = `${configured[i] / 1e6} mbit: goodput ${(goodput / 1e6).toFixed(3)} Mbit/s, wire ${(wire / 1e6).toFixed(3)} Mbit/s (${errPct >= 0 ? '+' : ''}${errPct.toFixed(2)}%)`;
-    // Asserted when the step's health was faithful; on a busy machine, skipped with the measured reason.
-    fidelity(t, s.health, what, () => t.ok(Math.abs(errPct) <= 5, what));
+    // A miss while the step's health was at risk is skipped with the measured reason; otherwise asserted.
+    fidelity(t, s.health, what, Math.abs(errPct) <= 5);
   });
   hostUnchanged(t, before, 'host unchanged');
 });

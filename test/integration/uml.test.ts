@@ -133,7 +133,7 @@ t.test('netem inside UML: delay 30 ms on both ends gives a 60 ms RTT, loss 10% s
     const rtts = [...delay.matchAll(/icmp_seq=\d+ ttl=\d+ time=([\d.]+) ms/g)].map((m) => Number(m[1]));
     t.equal(rtts.length, 20, '20 replies');
     const med = median(rtts);
-    fidelity(t, health, `median RTT ${med} ms is 60 ± 1.5 ms`, () => t.ok(Math.abs(med - 60) <= 1.5, `median RTT ${med} ms is 60 ± 1.5 ms`));
+    fidelity(t, health, `median RTT ${med} ms is 60 ± 1.5 ms`, Math.abs(med - 60) <= 1.5);
 
     const loss = pingSummary(section(r.output, 'loss'));
     t.ok(loss, 'ping summary found');
