@@ -24,8 +24,6 @@ export function failCounts(steps: StepResult[]): { failed: number; atRisk: numbe
 }
 
 const SYMBOL: Record<StepResult['status'], string> = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skipped: 'skip' };
-// "FAIL?" would read as a question; the distinct mark of a failure while at risk is `RISK` in the status column.
-const AT_RISK_SYMBOL = 'RISK';
 
 const dur = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
 
@@ -43,10 +41,12 @@ export function keyFigures(r: StepResult): string[] {
 
 export function formatStepLine(r: StepResult, color = false): string {
   const c = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const status = r.status === 'pass' ? c(32, SYMBOL.pass) : r.status === 'fail' ? (r.atRisk ? c(33, AT_RISK_SYMBOL) : c(31, SYMBOL.fail)) : r.status === 'error' ? c(31, SYMBOL.error) : c(33, SYMBOL.skipped);
+  // A failure while at risk is still FAIL in the status column (scripts grep for it), marked `[at risk]` after the
+  // name, in yellow, with the reason on the next line.
+  const status = r.status === 'pass' ? c(32, SYMBOL.pass) : r.status === 'fail' ? c(r.atRisk ? 33 : 31, SYMBOL.fail) : r.status === 'error' ? c(31, SYMBOL.error) : c(33, SYMBOL.skipped);
   const dur = r.status === 'skipped' ? '' : `${(r.durationMs / 1000).toFixed(2)}s`;
   const figures = [...r.checks.map((k) => `${k.metric} ${k.measured}${k.ok ? '' : c(31, ` (expected ${k.expected})`)}${k.ok ? c(2, ` (${k.expected})`) : ''}`), ...keyFigures(r)];
-  const lines = [`${status} ${r.id.padEnd(4)} ${r.name}  ${c(2, dur)}${figures.length ? '  ' + figures.join('; ') : ''}`];
+  const lines = [`${status} ${r.id.padEnd(4)} ${r.name}${r.status === 'fail' && r.atRisk ? c(33, ' [at risk]') : ''}  ${c(2, dur)}${figures.length ? '  ' + figures.join('; ') : ''}`];
   if (r.message && (r.status !== 'pass' || !figures.length)) lines.push(`          ${c(2, r.message)}`);
   if (r.status === 'fail' && r.atRisk) lines.push(`          ${c(33, `failed, at risk: ${r.health!.reasons.join('; ')}`)}`);
   else if (r.health?.verdict === 'at risk') lines.push(`          ${c(33, `health ${healthLine(r.health)}`)}`);

@@ -17,7 +17,8 @@ export function toTap(results: ScenarioResult[]): string {
     else if (s.status === 'pass') out.push(`ok ${++n} - ${desc}`, ...keyFigures(s).map((f) => `# ${f}`), ...(s.health?.verdict === 'at risk' ? [`# health ${healthLine(s.health)}`] : []));
     else {
       // A failure while at risk stays `not ok` (never a silent pass); its description and YAML say so.
-      out.push(`not ok ${++n} - ${desc}${s.atRisk ? ' (failed, at risk)' : ''}`, '  ---', `  status: ${s.status === 'fail' && s.atRisk ? 'failed, at risk' : s.status}`);
+      out.push(`not ok ${++n} - ${desc}${s.atRisk ? ' (failed, at risk)' : ''}`, '  ---', `  status: ${s.status}`);
+      if (s.atRisk) out.push('  at_risk: true');
       if (s.health) out.push(`  health: ${yamlStr(healthLine(s.health))}`);
       if (s.message) out.push(`  message: ${yamlStr(s.message)}`);
       for (const f of keyFigures(s)) out.push(`  # ${f}`);

@@ -367,7 +367,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     const tearStart = performance.now();
     if (ctx.sampler) {
       // The run's own verdict, over all the steps; then the sampler stops, before the lab's namespaces go.
-      if (ctx.t0 !== undefined && ctx.lab) {
+      // Not after an abort (Ctrl-C, timeout): teardown must not wait for one more round.
+      if (ctx.t0 !== undefined && ctx.lab && !ac.signal.aborted) {
         const h = await healthOf(ctx as Ctx, ctx.t0, stepsEnd ?? performance.now());
         if (h) result.health = h;
       }

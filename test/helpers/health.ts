@@ -49,7 +49,7 @@ export function failedAtRisk(steps: StepResult[]): { atRisk: StepResult[]; clean
  * A scenario run's exit code and steps, under the policy: every step passed (exit 0), or the failures were all
  * "failed, at risk" (exit 1), which are skipped with their reasons. A clean failure or an error fails the test.
  */
-export function scenarioPassed(t: Test, code: number, scenarios: ScenarioResult[], output = ''): void {
+export function scenarioPassed(t: Test, code: number | null, scenarios: ScenarioResult[], output = ''): void {
   const steps = scenarios.flatMap((s) => s.steps.map((st) => ({ s, st })));
   for (const { s, st } of steps) {
     const figures = st.checks.map((c) => `${c.metric} ${c.measured} (expected ${c.expected})`).join('; ');

@@ -13,7 +13,7 @@ import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
 import { cli } from '../helpers/cli.js';
 import { ownScenarioFile } from '../helpers/lab.js';
 import { sandbox } from '../helpers/sandbox.js';
-import { scenarioPassed } from '../helpers/health.js';
+import { fidelity, scenarioPassed, underHealth } from '../helpers/health.js';
 import type { ScenarioResult } from '../../src/scenario/model.js';
 
 // Every scenario runs from a copy whose lab carries the test's prefix (and in the test's own state directory).
@@ -59,7 +59,8 @@ t.test('a scenario written to fail fails, exits 1, and says expected vs measured
   const xml = readFileSync(junit, 'utf8');
   t.equal((xml.match(/<failure /g) ?? []).length, 4, 'four JUnit failures');
   t.doesNotThrow(() => execFileSync('xmllint', ['--noout', '--schema', 'test/fixtures/junit/junit.xsd', junit], { stdio: 'pipe' }));
-  t.match(readFileSync(tap, 'utf8'), /not ok 1 - fails: 1 ping h1 → h2\n  ---\n  status: fail/);
+  // On a busy machine the failures are "failed, at risk": still failures, marked as such.
+  t.match(readFileSync(tap, 'utf8'), /not ok 1 - fails: 1 ping h1 → h2( \(failed, at risk\))?\n  ---\n  status: fail/);
   hostUnchanged(t, before, 'host unchanged');
 });
 
@@ -110,10 +111,11 @@ t.test('a scenario timeout tears the lab down and exits 2', async (t) => {
   if (!isRoot) return t.skip('needs root to build labs');
   const before = hostSnapshot();
   const started = Date.now();
-  const r = await cli(['run', own('test/fixtures/scenarios/slow.yaml')]);
+  const { value: r, health } = await underHealth(() => cli(['run', own('test/fixtures/scenarios/slow.yaml')]));
   t.equal(r.code, 2);
   t.match(r.stdout, /E_TIMEOUT: scenario timed out after 3000 ms/);
-  t.ok(Date.now() - started < 15_000, 'it did not wait for the 20 s sleep');
+  const ms = Date.now() - started;
+  fidelity(t, health, `it did not wait for the 20 s sleep (${ms} ms)`, ms < 15_000);
   t.equal(execFileSync('sh', ['-c', 'pgrep -f "sleep (300|400)" || true'], { encoding: 'utf8' }).trim(), '');
   hostUnchanged(t, before);
 });

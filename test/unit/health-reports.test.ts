@@ -50,9 +50,9 @@ const result: ScenarioResult = {
   healthSeries: Array.from({ length: 24 }, (_, i) => ({ atMs: i * 250, timerLateP95Ms: i < 6 || (i >= 12 && i < 18) ? 3.1 : 0.2, cpuBusyPct: 50 })),
 };
 
-t.test('human: RISK for a failure while at risk, FAIL for a clean one, ok stays ok, and the summary counts them', async (t) => {
+t.test('human: FAIL … [at risk] for a failure while at risk, FAIL for a clean one, ok stays ok, and the summary counts them', async (t) => {
   const [a, b, c, d] = result.steps.map((s) => formatStepLine(s));
-  t.match(a, /^RISK 1 /);
+  t.match(a, /^FAIL 1 +ping h1 → h2 no\. 1 \[at risk\] /);
   t.match(a, /failed, at risk: timer late by 3\.1 ms p95/);
   t.match(b, /^FAIL 2 /);
   t.notMatch(b, /at risk/);
@@ -94,7 +94,7 @@ t.test('JUnit: still a <failure> (CI sees it), typed "expectation, at risk", and
 t.test('TAP: not ok with "(failed, at risk)", never a skip or an ok; the plan counts every step', async (t) => {
   const tap = toTap([result]);
   t.match(tap, /^1\.\.4$/m);
-  t.match(tap, /^not ok 1 - loaded: 1 ping h1 → h2 no. 1 \(failed, at risk\)\n {2}---\n {2}status: failed, at risk\n {2}health: "at risk: timer late/m);
+  t.match(tap, /^not ok 1 - loaded: 1 ping h1 → h2 no. 1 \(failed, at risk\)\n {2}---\n {2}status: fail\n {2}at_risk: true\n {2}health: "at risk: timer late/m);
   t.match(tap, /^not ok 2 - loaded: 2 ping h1 → h2 no. 2\n {2}---\n {2}status: fail\n {2}health: "faithful"/m);
   t.match(tap, /^ok 3 - loaded: 3 ping h1 → h2 no. 3\n# health at risk: timer late/m);
   t.notMatch(tap, /# SKIP/);
