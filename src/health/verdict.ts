@@ -9,11 +9,13 @@
 //   htb's dequeues once softirqs are pushed out of interrupt context under load, and for ping and iperf3, which
 //   stamp and pace packets in user space: their wake-up lateness adds straight to measured delays and gaps. The
 //   tightest figures the suite and the shipped scenarios check are ±1.5 ms (RTT 60 ms) and ±2 ms (80 ms); at 1 ms
-//   p95 one probe in twenty is already late by two thirds of that. Measured here: p50 0.12 ms / p95 0.2 ms with
-//   the machine quiet; p95 1.3-15 ms at load 5-30 on 2 cores. At least MIN_TIMER_PROBES probes, or it says nothing.
+//   p95 one probe in twenty is already late by two thirds of that. Measured here (2 cores, never quiet while this
+//   was written): p50 0.12 ms at every load; p95 1.3 ms at load 5.6, 3.3-40 ms at load 13-22. At least
+//   MIN_TIMER_PROBES probes, or it says nothing.
 // - CPU_PRESSURE_PCT = 30 %. PSI's `some` line: the share of time at least one runnable task waited for a CPU. A
-//   third of the time means the scenario's processes (and ksoftirqd) often ran late; below that a 2-core machine
-//   running iperf3 flat out sits at 5-15 % without losing accuracy (rate test: 9.5x Mbit/s at 10 mbit).
+//   third of the time means the scenario's processes (and ksoftirqd) often ran late. Measured here: 10 % at load 0.9;
+//   98-100 % at load 13-22, where every step was at risk (the host kernel's htb still kept 9.93-10.0 Mbit/s at
+//   10 mbit, but ping stamps in user space: a 60 ms RTT under UML read 62.5 ms).
 // - RUN_QUEUE_PER_CORE = 1.5, used only where the kernel has no PSI (user-mode Linux): more than 1.5 runnable tasks
 //   per core on average (the sampler itself not counted) is a queue that PSI would report as pressure.
 // - STEAL_PCT = 10 %: a hypervisor (or the host of a user-mode kernel) took a tenth of the CPU time; timers fire
