@@ -51,4 +51,7 @@ t.test('scenarioPassed: failures at risk are skipped (exit 1 too); a clean failu
   r = recorder();
   scenarioPassed(r.tt, 0, run([step('1', 'pass')], 'pass'));
   t.same(r.calls.map((c) => [c[0], c[1]]), [['equal', true], ['equal', true]]);
+  r = recorder();
+  scenarioPassed(r.tt, 1, run([{ ...step('1', 'fail', true), kind: 'exec' }], 'fail'));
+  t.same(r.calls.map((c) => [c[0], c[1]]), [['equal', false], ['equal', false]], 'a failed exec is functional: not excused, even at risk');
 });
