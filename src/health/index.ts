@@ -22,3 +22,4 @@ export {
   type ShapedInterface,
 } from './verdict.js';
 export { shapedInterfaces } from './links.js';
+export { predictedRttMs, predictedGoodput, compare as compareWithModel, type ModelComparison } from './model.js';

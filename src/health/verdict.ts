@@ -27,6 +27,7 @@
 // configuration looks like, and that must stay a failure.
 
 import type { CpuTicks, QdiscCounters, SampleRound } from './parse.js';
+import type { ModelComparison } from './model.js';
 
 export const TIMER_LATE_P95_MS = 1;
 export const MIN_TIMER_PROBES = 10;
@@ -78,6 +79,8 @@ export interface StepHealth {
   reasons: string[];
   figures: HealthFigures;
   queues: QueueHealth[];
+  /** The step's measured figures beside the link model's prediction (ping RTT, iperf3 goodput), where one exists. */
+  model?: ModelComparison[];
 }
 
 /** What the verdict knows of a shaped interface's configuration. */

@@ -329,7 +329,10 @@ function stepRow(s: StepResult, artifactLinks: string): string {
         .join('') +
       '</tbody></table>'
     : '';
-  const health = s.health ? `<div class="health health-${s.health.verdict.replace(' ', '-')}" data-health="${esc(s.health.verdict)}">health: ${esc(healthLine(s.health))}</div>` : '';
+  const model = (s.health?.model ?? [])
+    .map((m) => `<div class="model" data-metric="${esc(m.metric)}" data-predicted="${num(m.predicted)}" data-measured="${num(m.measured)}">link model: ${esc(m.metric)} predicted ${esc(m.metric === 'throughput' ? `${fix(m.predicted / 1e6, 3)} Mbit/s` : `${fix(m.predicted, 3)} ms`)}, measured ${esc(m.metric === 'throughput' ? `${fix(m.measured / 1e6, 3)} Mbit/s` : `${fix(m.measured, 3)} ms`)} (${m.deviationPct >= 0 ? '+' : ''}${m.deviationPct}%)</div>`)
+    .join('');
+  const health = s.health ? `<div class="health health-${s.health.verdict.replace(' ', '-')}" data-health="${esc(s.health.verdict)}">health: ${esc(healthLine(s.health))}${model}</div>` : '';
   const risky = s.status === 'fail' && s.atRisk;
   return (
     `<tr class="step row-${risky ? 'atrisk' : s.status}" data-step-id="${esc(s.id)}" data-status="${s.status}"${risky ? ' data-at-risk="true"' : ''}${s.health ? ` data-health="${esc(s.health.verdict)}"` : ''}>` +

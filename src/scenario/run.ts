@@ -11,6 +11,7 @@ import { evaluateChecks, type MetricValue } from './checks.js';
 import { measureIperf3, measurePing, stopProcess, targetAddress } from './measure.js';
 import { selectRoute } from './parse/index.js';
 import type { CheckOutcome, Scenario, ScenarioResult, Step, StepResult } from './model.js';
+import { compareWithModel, predictedGoodput, predictedRttMs, type ModelComparison } from '../health/index.js';
 import { judge, percentile, shapedInterfaces, startSampler, windowRounds, type Sampler, type SamplerData, type SamplerOptions, type StepHealth } from '../health/index.js';
 import { findLink } from '../topology/index.js';
 
@@ -120,7 +121,31 @@ async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
   const startPerf = performance.now();
   void ctx.sampler?.mark(`s${startPerf.toFixed(3)}`);
   const [r, ...rest] = await runStepBody(step, ctx);
-  return [withHealth(r, await healthOf(ctx, startPerf, performance.now())), ...rest];
+  const h = await healthOf(ctx, startPerf, performance.now());
+  const model = h && r.status !== 'error' ? modelOf(step, r, ctx) : [];
+  return [withHealth(r, h && model.length ? { ...h, model } : h), ...rest];
+}
+
+/** iperf3's -b: a number with an optional k/M/G (powers of ten), as iperf3 reads it. */
+function iperfBitrate(text: string | undefined): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(text ?? '');
+  return m ? Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6, g: 1e9 } as Record<string, number>)[m[2].toLowerCase()] : undefined;
+}
+
+/** The link model beside the step's figures; none when the path or the model is ambiguous (see health/model.ts). */
+function modelOf(step: Step, r: StepResult, ctx: Ctx): ModelComparison[] {
+  const t = ctx.lab.topology;
+  const s = step.spec;
+  const node = (to: string) => (t.nodes.some((n) => n.name === to) ? to : ownerOf(ctx, to));
+  let c: ModelComparison | undefined;
+  if (s.kind === 'ping') {
+    const to = node(s.to);
+    if (to) c = compareWithModel('rtt_p50', predictedRttMs(t, s.from, to), r.metrics.rtt_p50);
+  } else if (s.kind === 'iperf3') {
+    const [from, to] = s.reverse ? [s.server, s.client] : [s.client, s.server];
+    c = compareWithModel('throughput', predictedGoodput(t, from, to, s.protocol, s.protocol === 'udp' ? (iperfBitrate(s.bitrate ?? '1M') ?? undefined) : iperfBitrate(s.bitrate)), r.metrics.throughput);
+  }
+  return c ? [c] : [];
 }
 
 async function runStepBody(step: Step, ctx: Ctx): Promise<StepResult[]> {

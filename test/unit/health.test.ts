@@ -166,3 +166,18 @@ t.test('--strict-health: at risk anywhere is exit 2; without it the checks decid
   t.equal(runExitCode([{ status: 'pass', name: 'b', steps: [] }] as never, 1, { strictHealth: true }), 0, 'no verdict, nothing at risk');
   t.equal(runExitCode([{ status: 'fail', name: 'c', steps: [], health: atRisk }] as never, 1), 1, 'failed, at risk is still a failed check (1)');
 });
+
+t.test('the link model: RTT from the delays there and back, goodput from the lowest rate', async (t) => {
+  const { predictedRttMs, predictedGoodput, compareWithModel } = await import('../../src/health/index.js');
+  const topo = loadTopologyText(
+    'name: m\nnodes: {h1: , s1: {kind: switch}, r1: {kind: router}, h2: , h3: }\nlinks:\n  - {endpoints: [h1, s1], delay: 20ms}\n  - [s1, r1]\n  - {endpoints: [r1, h2], rate: 10mbit, from: {r1: {delay: 5ms}}}\n  - {endpoints: [s1, h3], delay: 10ms, jitter: 2ms}\n',
+    'm.yaml',
+  );
+  // h1→h2: 20 ms + 5 ms (r1's side only); back: 20 ms. Through the switch and the router.
+  t.equal(predictedRttMs(topo, 'h1', 'h2'), 45);
+  t.equal(predictedRttMs(topo, 'h1', 'h3'), undefined, 'jitter on the path: no prediction of the median');
+  t.equal(predictedGoodput(topo, 'h1', 'h2', 'tcp'), (10e6 * 1448) / 1514);
+  t.equal(predictedGoodput(topo, 'h1', 'h2', 'udp', 1e6), 1e6, 'UDP below the rate: its own bitrate');
+  t.equal(predictedGoodput(topo, 'h1', 'h3', 'tcp'), undefined, 'no rate on the path');
+  t.same(compareWithModel('rtt_p50', 60, 62.5), { metric: 'rtt_p50', predicted: 60, measured: 62.5, deviationPct: 4.2 });
+});
