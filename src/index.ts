@@ -26,6 +26,7 @@ export { compilePlan, renderPlan } from './plan/index.js';
 export { loadScenario, loadScenarioText } from './scenario/load.js';
 export { runScenario, type RunScenarioOptions, type RunHooks } from './scenario/run.js';
 export type { Scenario, ScenarioResult, StepResult } from './scenario/model.js';
+export type { StepHealth, HealthVerdict, HealthFigures, QueueHealth, SamplerOptions } from './health/index.js';
 export { toJUnit, toJsonReport, toTap } from './report/index.js';
 export { toDot, toMermaid, toSvg } from './graph/index.js';
 export { toContainerlab, toContainerlabYaml } from './export/index.js';

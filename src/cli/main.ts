@@ -131,6 +131,7 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' })
           .option('web', { type: 'boolean', describe: "serve each scenario's lab as a web view (see nslab web) while it runs: its steps, link figures and terminals" })
           .options(webOptions)
+          .option('strict-health', { type: 'boolean', describe: "exit 2 when the emulation's health was at risk in any step (for CI that would rather retry than trust a busy machine)" })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run inside user-mode Linux (has netem; no root needed)' }),
       run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args))),
     )

@@ -10,6 +10,7 @@ import { runScenario, type RunHooks } from '../scenario/run.js';
 import { withUmlCommand } from './uml.js';
 import { abortOnSignals } from './output.js';
 import { requireRoot } from '../api/index.js';
+import { UML_PROBE_MS } from '../health/index.js';
 
 type Argv = Record<string, unknown>;
 
@@ -65,7 +66,14 @@ export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scen
       if (sig.signal.aborted) break;
       const hooks = retargetHooks(humanHooks(human, color), rawArgs);
       results.push(
-        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: argv.web ? (await import('./web.js')).scenarioWebHooks(hooks, argv) : hooks }),
+        await runScenario(s, {
+          keep: !!argv.keep,
+          artifactDir: argv.artifacts as string | undefined,
+          signal: sig.signal,
+          hooks: argv.web ? (await import('./web.js')).scenarioWebHooks(hooks, argv) : hooks,
+          // Inside user-mode Linux (the guest's environment says so) the timer probe wakes less often.
+          health: process.env.NSLAB_KERNEL === 'uml' ? { probeMs: UML_PROBE_MS } : true,
+        }),
       );
     }
   } finally {
@@ -77,11 +85,29 @@ export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scen
     else if (r.format === 'tap') r.path ? write(r.path, toTap(results)) : process.stdout.write(toTap(results));
     else (await import('./html.js')).writeHtmlReport(r.path!, results, pictures);
   }
-  return runExitCode(results, scenarios.length);
+  const strict = !!argv['strict-health'] || !!argv.strictHealth;
+  const code = runExitCode(results, scenarios.length, { strictHealth: strict });
+  if (strict && code === 2 && healthAtRisk(results)) human(`--strict-health: the emulation's health was at risk (${healthAtRisk(results)}): exit 2\n`);
+  return code;
 }
 
-/** 0 every expectation held; 1 an expectation failed; 2 anything else (an error, or scenarios that never ran). */
-export function runExitCode(results: Pick<ScenarioResult, 'status'>[], scenarios: number): 0 | 1 | 2 {
+/** Where health was at risk: the scenarios' names and their at-risk steps, or '' when nowhere. */
+export function healthAtRisk(results: Pick<ScenarioResult, 'name' | 'health' | 'steps'>[]): string {
+  return results
+    .map((r) => {
+      const steps = (r.steps ?? []).filter((s) => s.health?.verdict === 'at risk').map((s) => s.id);
+      return r.health?.verdict === 'at risk' || steps.length ? `${r.name}${steps.length ? ` steps ${steps.join(', ')}` : ''}` : '';
+    })
+    .filter(Boolean)
+    .join('; ');
+}
+
+/**
+ * 0 every expectation held; 1 an expectation failed; 2 anything else (an error, or scenarios that never ran), and,
+ * with strictHealth, a run whose health was at risk anywhere (a CI that would rather retry than trust the figures).
+ */
+export function runExitCode(results: Pick<ScenarioResult, 'status'>[], scenarios: number, opts: { strictHealth?: boolean } = {}): 0 | 1 | 2 {
   if (results.length < scenarios || results.some((r) => r.status === 'error')) return 2;
+  if (opts.strictHealth && healthAtRisk(results as ScenarioResult[])) return 2;
   return results.some((r) => r.status === 'fail') ? 1 : 0;
 }

@@ -16,6 +16,8 @@
 //   clock); numbers are written with String(n), so Number(attr) gives back the result's value exactly.
 
 import type { ScenarioResult, StepResult } from '../scenario/model.js';
+import { TIMER_LATE_P95_MS } from '../health/verdict.js';
+import { healthLine } from './human.js';
 
 export interface HtmlReportOptions {
   /**
@@ -43,6 +45,8 @@ const num = (n: number): string => String(n);
 const fix = (n: number, d = 2): string => (Math.round(n * 10 ** d) / 10 ** d).toString();
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
+const AT_RISK_TEXT = '✘ FAIL, at risk';
+const stepStatusText = (s: StepResult) => (s.status === 'fail' && s.atRisk ? AT_RISK_TEXT : STATUS_TEXT[s.status]);
 const STATUS_TEXT: Record<StepResult['status'] | ScenarioResult['status'], string> = {
   pass: '✔ pass',
   fail: '✘ FAIL',
@@ -56,7 +60,7 @@ const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
 
 const CSS = `
-:root { color-scheme: light; --pass: #1a7f37; --fail: #b42318; --error: #9a3412; --skip: #57606a; }
+:root { color-scheme: light; --pass: #1a7f37; --fail: #b42318; --error: #9a3412; --skip: #57606a; --risk: #9a6700; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; margin: 0 auto; padding: 1rem 1.5rem 3rem; max-width: 1200px; color: #1f2328; background: #fff; line-height: 1.4; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0; }
@@ -65,6 +69,11 @@ h3 { font-size: 1.05rem; margin: 1.2rem 0 0.4rem; }
 .meta { color: #57606a; margin: 0.2rem 0; }
 .badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 0.3rem; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
 .status-pass { color: var(--pass); } .status-fail { color: var(--fail); } .status-error { color: var(--error); } .status-skipped { color: var(--skip); }
+.status-atrisk { color: var(--risk); } .badge.status-atrisk { background: #fff8c5; }
+tr.step.row-atrisk > * { background: #fffbe6; } tr.step.row-atrisk > th.step-name { border-left: 4px dashed var(--risk); }
+.health { font-size: 0.85rem; margin-top: 0.2rem; } .health-at-risk { color: var(--risk); font-weight: 600; } .health-faithful { color: var(--pass); } .health-unmeasured { color: var(--skip); }
+svg.plot .risk { fill: #f2cc60; fill-opacity: 0.28; }
+svg.plot .threshold { stroke: var(--risk); stroke-dasharray: 6 4; }
 .badge.status-pass { background: #dafbe1; } .badge.status-fail { background: #ffebe9; } .badge.status-error { background: #fff1e5; } .badge.status-skipped { background: #f6f8fa; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
@@ -133,6 +142,10 @@ function plotSvg(opts: {
   xMaxMs: number;
   series: Series[];
   events: { atMs: number; what: string }[];
+  /** Windows where health was at risk: shaded bands, data-x0/data-x1 in ms. */
+  risks?: { x0: number; x1: number; what: string }[];
+  /** A horizontal threshold line (y in the plot's units). */
+  threshold?: { y: number; label: string };
 }): string {
   const W = 900;
   const H = 300;
@@ -140,7 +153,7 @@ function plotSvg(opts: {
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const yValues = opts.series.flatMap((s) => s.points.map((p) => p.y).filter((y): y is number => y !== null));
-  const yTicks = ticks(Math.max(...yValues, 0) * 1.1 || 1, 5);
+  const yTicks = ticks(Math.max(...yValues, opts.threshold?.y ?? 0, 0) * 1.1 || 1, 5);
   const yMax = yTicks[yTicks.length - 1];
   const xTicks = ticks(opts.xMaxMs / 1000, 10).map((s) => s * 1000);
   const xMax = Math.max(xTicks[xTicks.length - 1], opts.xMaxMs);
@@ -163,6 +176,12 @@ function plotSvg(opts: {
     `<text transform="translate(14 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`,
     '</g>',
   );
+  for (const r of opts.risks ?? [])
+    out.push(
+      `<rect class="risk" data-x0="${num(r.x0)}" data-x1="${num(r.x1)}" x="${sx(Math.max(0, r.x0))}" y="${m.t}" width="${Math.max(1, sx(Math.min(r.x1, xMax)) - sx(Math.max(0, r.x0)))}" height="${ph}"><title>${esc(`at risk ${secs(r.x0)}–${secs(r.x1)}: ${r.what}`)}</title></rect>`,
+    );
+  if (opts.threshold)
+    out.push(`<g class="threshold-line"><line class="threshold" x1="${m.l}" x2="${m.l + pw}" y1="${sy(opts.threshold.y)}" y2="${sy(opts.threshold.y)}"/><text x="${m.l + pw - 4}" y="${sy(opts.threshold.y) - 4}" text-anchor="end">${esc(opts.threshold.label)}</text></g>`);
   // Events: a numbered vertical marker each; the numbers refer to the list under the plots. Labels of events close
   // together alternate between two rows so they do not print over each other.
   opts.events.forEach((e, i) => {
@@ -305,17 +324,22 @@ function stepRow(s: StepResult, artifactLinks: string): string {
       s.checks
         .map(
           (c) =>
-            `<tr class="check${c.ok ? '' : ' row-fail'}" data-metric="${esc(c.metric)}" data-ok="${c.ok}"><th scope="row">${esc(c.metric)}</th><td class="expected mono">${esc(c.expected)}</td><td class="measured mono">${esc(c.measured)}</td><td class="result ${c.ok ? 'status-pass' : 'status-fail'}">${c.ok ? '✔ ok' : '✘ failed'}</td></tr>`,
+            `<tr class="check${c.ok ? '' : ' row-fail'}" data-metric="${esc(c.metric)}" data-ok="${c.ok}"${c.atRisk ? ' data-at-risk="true"' : ''}><th scope="row">${esc(c.metric)}</th><td class="expected mono">${esc(c.expected)}</td><td class="measured mono">${esc(c.measured)}</td><td class="result ${c.ok ? 'status-pass' : c.atRisk ? 'status-atrisk' : 'status-fail'}">${c.ok ? '✔ ok' : c.atRisk ? '✘ failed, at risk' : '✘ failed'}</td></tr>`,
         )
         .join('') +
       '</tbody></table>'
     : '';
+  const model = (s.health?.model ?? [])
+    .map((m) => `<div class="model" data-metric="${esc(m.metric)}" data-predicted="${num(m.predicted)}" data-measured="${num(m.measured)}">link model: ${esc(m.metric)} predicted ${esc(m.metric === 'throughput' ? `${fix(m.predicted / 1e6, 3)} Mbit/s` : `${fix(m.predicted, 3)} ms`)}, measured ${esc(m.metric === 'throughput' ? `${fix(m.measured / 1e6, 3)} Mbit/s` : `${fix(m.measured, 3)} ms`)} (${m.deviationPct >= 0 ? '+' : ''}${m.deviationPct}%)</div>`)
+    .join('');
+  const health = s.health ? `<div class="health health-${s.health.verdict.replace(' ', '-')}" data-health="${esc(s.health.verdict)}">health: ${esc(healthLine(s.health))}${model}</div>` : '';
+  const risky = s.status === 'fail' && s.atRisk;
   return (
-    `<tr class="step row-${s.status}" data-step-id="${esc(s.id)}" data-status="${s.status}">` +
+    `<tr class="step row-${risky ? 'atrisk' : s.status}" data-step-id="${esc(s.id)}" data-status="${s.status}"${risky ? ' data-at-risk="true"' : ''}${s.health ? ` data-health="${esc(s.health.verdict)}"` : ''}>` +
     `<td class="num">${esc(s.id)}</td><th scope="row" class="step-name">${esc(s.name)}</th><td>${esc(s.kind)}</td>` +
-    `<td><span class="badge status-${s.status}">${STATUS_TEXT[s.status]}</span></td>` +
+    `<td><span class="badge status-${risky ? 'atrisk' : s.status}">${stepStatusText(s)}</span></td>` +
     `<td class="num">${s.status === 'skipped' ? '' : secs(s.startMs)}</td><td class="num">${s.status === 'skipped' ? '' : secs(s.durationMs)}</td>` +
-    `<td>${checks}${s.message ? `<div class="message mono">${esc(s.message)}</div>` : ''}${artifactLinks}</td></tr>`
+    `<td>${checks}${s.message ? `<div class="message mono">${esc(s.message)}</div>` : ''}${health}${artifactLinks}</td></tr>`
   );
 }
 
@@ -340,10 +364,12 @@ function scenarioSection(r: ScenarioResult, index: number, picture: string | und
     `<section class="scenario" id="${sid}" data-scenario="${esc(r.name)}" data-status="${r.status}" aria-labelledby="${sid}-h">`,
     `<h2 id="${sid}-h"><span class="badge status-${r.status}">${STATUS_TEXT[r.status]}</span> ${esc(r.name)}</h2>`,
     `<p class="meta">file <code>${esc(r.file)}</code> · lab <code>${esc(r.lab)}</code> · started ${esc(r.startedAt)}</p>`,
-    `<p class="meta">${count('pass')} passed, ${count('fail')} failed, ${count('error')} errors, ${count('skipped')} skipped · lab up ${secs(r.setupMs)}, steps ${secs(r.stepsMs)}, teardown ${secs(r.teardownMs)}, total ${secs(r.totalMs)}${r.kept ? ' · the lab was kept up (--keep)' : ''}</p>`,
+    `<p class="meta">${count('pass')} passed, ${count('fail')} failed${r.steps.some((s) => s.atRisk) ? ` (${r.steps.filter((s) => s.atRisk).length} at risk)` : ''}, ${count('error')} errors, ${count('skipped')} skipped · lab up ${secs(r.setupMs)}, steps ${secs(r.stepsMs)}, teardown ${secs(r.teardownMs)}, total ${secs(r.totalMs)}${r.kept ? ' · the lab was kept up (--keep)' : ''}</p>`,
   );
   if (r.error)
     out.push(`<div class="error" role="alert"><strong>${esc(r.error.code)}</strong>: ${esc(r.error.message)}${r.error.hint ? `<br>fix: ${esc(r.error.hint)}` : ''}</div>`);
+  if (r.health)
+    out.push(`<p class="meta health health-${r.health.verdict.replace(' ', '-')}" data-health="${esc(r.health.verdict)}">emulation health: ${esc(healthLine(r.health))}</p>`);
   if (picture) out.push(`<figure class="topology"><figcaption>Topology of lab ${esc(r.lab)}</figcaption>${inlineSvg(picture, `${sid}-`)}</figure>`);
 
   out.push(
@@ -358,14 +384,18 @@ function scenarioSection(r: ScenarioResult, index: number, picture: string | und
   const tput = throughputSeries(r.steps);
   const allX = [r.stepsMs, ...r.events.map((e) => e.atMs), ...rtt.flatMap((s) => s.points.map((p) => p.x)), ...r.steps.map((s) => iperf3OffsetMs(s) + Math.max(0, ...(s.series?.throughput ?? []).map((i) => i.endS * 1000)))];
   const xMaxMs = Math.max(...allX.filter((x) => Number.isFinite(x)), 1);
-  if (rtt.length || tput.length) out.push('<h3>Plots</h3>');
+  // Steps whose health was at risk, shaded on every plot (a parallel group's own window covers its children).
+  const risks = r.steps.filter((s) => s.health?.verdict === 'at risk' && s.status !== 'skipped').map((s) => ({ x0: s.startMs, x1: s.startMs + s.durationMs, what: `${s.id} ${s.name}: ${s.health!.reasons[0]}` }));
+  // Rounds of the steps only (the sampler's last ones fall in the teardown, past the plots' time axis).
+  const hs = (r.healthSeries ?? []).filter((p) => p.timerLateP95Ms !== null && p.atMs >= 0 && p.atMs <= xMaxMs);
+  if (rtt.length || tput.length || hs.length) out.push('<h3>Plots</h3>');
   if (rtt.length) {
     const n = rtt.reduce((a, s) => a + s.points.length, 0);
     const lost = rtt.reduce((a, s) => a + s.points.filter((p) => p.y === null).length, 0);
     out.push(
       '<figure class="plot-figure">',
       `<figcaption>Round-trip time per ping reply (ms); × marks a lost probe</figcaption>`,
-      plotSvg({ cls: 'plot-rtt', id: `${sid}-rtt`, title: `RTT per ping sample, ${r.name}`, desc: `${rtt.length} ping steps, ${n} probes, ${lost} lost; ${r.events.length} events marked`, yLabel: 'RTT (ms)', xMaxMs, series: rtt, events: r.events }),
+      plotSvg({ cls: 'plot-rtt', id: `${sid}-rtt`, title: `RTT per ping sample, ${r.name}`, desc: `${rtt.length} ping steps, ${n} probes, ${lost} lost; ${r.events.length} events marked`, yLabel: 'RTT (ms)', xMaxMs, series: rtt, events: r.events, risks }),
       legend(rtt),
       '</figure>',
     );
@@ -375,8 +405,24 @@ function scenarioSection(r: ScenarioResult, index: number, picture: string | und
     out.push(
       '<figure class="plot-figure">',
       `<figcaption>iperf3 throughput per interval (Mbit/s)</figcaption>`,
-      plotSvg({ cls: 'plot-throughput', id: `${sid}-tput`, title: `iperf3 throughput per interval, ${r.name}`, desc: `${tput.length} iperf3 steps, ${n} intervals; ${r.events.length} events marked`, yLabel: 'throughput (Mbit/s)', xMaxMs, series: tput, events: r.events }),
+      plotSvg({ cls: 'plot-throughput', id: `${sid}-tput`, title: `iperf3 throughput per interval, ${r.name}`, desc: `${tput.length} iperf3 steps, ${n} intervals; ${r.events.length} events marked`, yLabel: 'throughput (Mbit/s)', xMaxMs, series: tput, events: r.events, risks }),
       legend(tput),
+      '</figure>',
+    );
+  }
+  if (hs.length) {
+    const series: Series = {
+      id: 'timer',
+      label: 'timer lateness p95 per sample round',
+      points: hs.map((p) => ({ x: p.atMs, y: p.timerLateP95Ms })),
+      mark: (p, i, px, py, color) =>
+        `<circle class="point" data-series="timer" data-x="${num(p.x)}" data-y="${num(p.y!)}" data-cpu-busy="${hs[i].cpuBusyPct ?? ''}" cx="${px}" cy="${py}" r="2" fill="${color}"><title>${esc(`at ${secs(p.x)}: timer late ${fix(p.y!, 3)} ms p95, CPU ${hs[i].cpuBusyPct ?? '?'}% busy`)}</title></circle>`,
+      line: (pts, sx, sy) => [pts.map((p) => `${sx(p.x)},${sy(p.y!)}`).join(' ')],
+    };
+    out.push(
+      '<figure class="plot-figure">',
+      `<figcaption>Emulation health: how late a 10 ms timer fired (p95 per sample round, ms); shaded: steps at risk</figcaption>`,
+      plotSvg({ cls: 'plot-health', id: `${sid}-health`, title: `Timer lateness, ${r.name}`, desc: `${hs.length} sample rounds; ${risks.length} steps at risk`, yLabel: 'timer late p95 (ms)', xMaxMs, series: [series], events: r.events, risks, threshold: { y: TIMER_LATE_P95_MS, label: `at risk above ${TIMER_LATE_P95_MS} ms` } }),
       '</figure>',
     );
   }
@@ -412,7 +458,7 @@ export function renderHtmlReport(results: ScenarioResult[], pictures: Record<str
   if (results.length > 1)
     out.push(
       '<nav aria-label="scenarios"><ul>' +
-        results.map((r, i) => `<li><a href="#s${i + 1}">${esc(r.name)}</a> <span class="badge status-${r.status}">${STATUS_TEXT[r.status]}</span></li>`).join('') +
+        results.map((r, i) => `<li><a href="#s${i + 1}">${esc(r.name)}</a> <span class="badge status-${r.status}">${STATUS_TEXT[r.status]}</span>${r.health?.verdict === 'at risk' ? ' <span class="badge status-atrisk">at risk</span>' : ''}</li>`).join('') +
         '</ul></nav>',
     );
   results.forEach((r, i) => out.push(scenarioSection(r, i, pictures[r.lab], opts)));

@@ -1,6 +1,6 @@
 // report/: turns scenario results into human lines, JSON, JUnit XML, TAP and HTML; observes only — never decides
 // an outcome or exits.
-export { humanHooks, formatStepLine, formatSummary, keyFigures } from './human.js';
+export { humanHooks, formatStepLine, formatSummary, keyFigures, healthLine, outcomeText, failCounts } from './human.js';
 export { toJsonReport } from './json.js';
 export { toJUnit } from './junit.js';
 export { toTap } from './tap.js';

@@ -4,6 +4,9 @@
 import type { RawImpairment, ResolvedTopology } from '../model/index.js';
 import type { Expectation } from './expect.js';
 import type { QueryExpectation } from './query.js';
+import type { StepHealth } from '../health/verdict.js';
+
+export type { StepHealth };
 
 export type CommandSpec = string | string[];
 
@@ -60,6 +63,8 @@ export interface CheckOutcome {
   ok: boolean;
   expected: string;
   measured: string;
+  /** A failed check while the step's health was `at risk`: "failed, at risk", not a clean failure. Never on a pass. */
+  atRisk?: boolean;
 }
 
 export interface StepResult {
@@ -77,6 +82,10 @@ export interface StepResult {
   series?: { rttMs?: { seq: number; rttMs: number | null; atMs: number }[]; throughput?: { startS: number; endS: number; bitPerSec: number }[] };
   /** Files the step produced (pcaps). */
   artifacts?: string[];
+  /** Emulation health over the step (see src/health/): faithful, or at risk with the measured reason. */
+  health?: StepHealth;
+  /** The step failed while its health was at risk: reported as "failed, at risk". */
+  atRisk?: boolean;
 }
 
 export interface ScenarioResult {
@@ -95,4 +104,8 @@ export interface ScenarioResult {
   events: { atMs: number; what: string }[];
   error?: { code: string; message: string; hint?: string };
   kept?: boolean;
+  /** Emulation health over all the steps; per-step verdicts are on the steps. */
+  health?: StepHealth;
+  /** Health timeline for plots: per sampler round, ms since the steps began, timer lateness p95 and CPU busy. */
+  healthSeries?: { atMs: number; timerLateP95Ms: number | null; cpuBusyPct: number | null }[];
 }

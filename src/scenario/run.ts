@@ -11,6 +11,9 @@ import { evaluateChecks, type MetricValue } from './checks.js';
 import { measureIperf3, measurePing, stopProcess, targetAddress } from './measure.js';
 import { selectRoute } from './parse/index.js';
 import type { CheckOutcome, Scenario, ScenarioResult, Step, StepResult } from './model.js';
+import { compareWithModel, predictedGoodput, predictedRttMs, type ModelComparison } from '../health/index.js';
+import { judge, percentile, shapedInterfaces, startSampler, windowRounds, type Sampler, type SamplerData, type SamplerOptions, type StepHealth } from '../health/index.js';
+import { findLink } from '../topology/index.js';
 
 export interface RunHooks {
   onSetup?(scenario: Scenario): void;
@@ -26,6 +29,8 @@ export interface RunScenarioOptions extends LabDeps {
   artifactDir?: string;
   signal?: AbortSignal;
   hooks?: RunHooks;
+  /** Sample the machine and give every step a health verdict (default true); options for the sampler. */
+  health?: boolean | SamplerOptions;
 }
 
 interface Ctx {
@@ -37,6 +42,49 @@ interface Ctx {
   artifactDir: string;
   nextPort: number;
   aborted: () => boolean;
+  sampler?: Sampler;
+  /** Links the scenario impairs later: the sampler watches them from the start. */
+  impairedLater: number[];
+}
+
+/** The health of [startPerf, endPerf] (performance.now() times): asks for a round now, then judges the window. */
+async function healthOf(ctx: Ctx, startPerf: number, endPerf: number): Promise<StepHealth | undefined> {
+  const s = ctx.sampler;
+  if (!s) return undefined;
+  await s.mark(`e${endPerf.toFixed(3)}`);
+  const data = s.snapshot();
+  if (data.failure && !data.rounds.length) return { verdict: 'unmeasured', reasons: [data.failure], figures: { windowMs: 0, cores: 0, timerProbes: 0 }, queues: [] };
+  return judge(windowRounds(data.rounds, s.toSamplerMs(startPerf), s.toSamplerMs(endPerf)), shapedInterfaces(ctx.lab.topology, ctx.impairedLater));
+}
+
+/** A step's result with its health: failed checks while at risk become "failed, at risk"; a pass stays a pass. */
+function withHealth(r: StepResult, h: StepHealth | undefined): StepResult {
+  if (!h) return r;
+  const atRisk = h.verdict === 'at risk';
+  return {
+    ...r,
+    health: h,
+    ...(atRisk && r.status === 'fail' ? { atRisk: true, checks: r.checks.map((c) => (c.ok ? c : { ...c, atRisk: true })) } : {}),
+  };
+}
+
+/** Per sampler round: timer lateness p95 and CPU busy since the previous round, on the steps' clock. */
+function healthSeries(data: SamplerData, toPerfMs: (samplerMs: number) => number, t0: number): ScenarioResult['healthSeries'] {
+  const out: NonNullable<ScenarioResult['healthSeries']> = [];
+  for (let i = 1; i < data.rounds.length; i++) {
+    const [a, b] = [data.rounds[i - 1], data.rounds[i]];
+    const late = [...b.timerLateUs].sort((x, y) => x - y);
+    const ca = a.cpus.cpu;
+    const cb = b.cpus.cpu;
+    let busy: number | null = null;
+    if (ca && cb) {
+      const tot = (c: typeof ca) => c.user + c.nice + c.system + c.irq + c.softirq + c.steal + c.idle + c.iowait;
+      const dt = tot(cb) - tot(ca);
+      busy = dt > 0 ? Math.round((1000 * (dt - (cb.idle - ca.idle) - (cb.iowait - ca.iowait))) / dt) / 10 : null;
+    }
+    out.push({ atMs: Math.round((toPerfMs(b.atMs) - t0) * 10) / 10, timerLateP95Ms: late.length ? Math.max(0, percentile(late, 95)) / 1000 : null, cpuBusyPct: busy });
+  }
+  return out;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -70,6 +118,37 @@ function ownerOf(ctx: Ctx, address: string): string | undefined {
 const fmtMs = (ms: MetricValue): string => (typeof ms !== 'number' ? 'n/a' : humanDuration(ms));
 
 async function runStep(step: Step, ctx: Ctx): Promise<StepResult[]> {
+  const startPerf = performance.now();
+  void ctx.sampler?.mark(`s${startPerf.toFixed(3)}`);
+  const [r, ...rest] = await runStepBody(step, ctx);
+  const h = await healthOf(ctx, startPerf, performance.now());
+  const model = h && r.status !== 'error' ? modelOf(step, r, ctx) : [];
+  return [withHealth(r, h && model.length ? { ...h, model } : h), ...rest];
+}
+
+/** iperf3's -b: a number with an optional k/M/G (powers of ten), as iperf3 reads it. */
+function iperfBitrate(text: string | undefined): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(text ?? '');
+  return m ? Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6, g: 1e9 } as Record<string, number>)[m[2].toLowerCase()] : undefined;
+}
+
+/** The link model beside the step's figures; none when the path or the model is ambiguous (see health/model.ts). */
+function modelOf(step: Step, r: StepResult, ctx: Ctx): ModelComparison[] {
+  const t = ctx.lab.topology;
+  const s = step.spec;
+  const node = (to: string) => (t.nodes.some((n) => n.name === to) ? to : ownerOf(ctx, to));
+  let c: ModelComparison | undefined;
+  if (s.kind === 'ping') {
+    const to = node(s.to);
+    if (to) c = compareWithModel('rtt_p50', predictedRttMs(t, s.from, to), r.metrics.rtt_p50);
+  } else if (s.kind === 'iperf3') {
+    const [from, to] = s.reverse ? [s.server, s.client] : [s.client, s.server];
+    c = compareWithModel('throughput', predictedGoodput(t, from, to, s.protocol, s.protocol === 'udp' ? (iperfBitrate(s.bitrate ?? '1M') ?? undefined) : iperfBitrate(s.bitrate)), r.metrics.throughput);
+  }
+  return c ? [c] : [];
+}
+
+async function runStepBody(step: Step, ctx: Ctx): Promise<StepResult[]> {
   const startMs = performance.now() - ctx.t0;
   const base = { id: step.id, name: step.name, kind: step.spec.kind, startMs };
   const metrics: Record<string, MetricValue> = {};
@@ -264,12 +343,25 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   const aborted = new Promise<void>((res) => ac.signal.addEventListener('abort', () => res(), { once: true }));
   opts.hooks?.onSetup?.(scenario);
   let lab: Lab | undefined;
-  const ctx: Partial<Ctx> = { background: new Map(), events: result.events, nextPort: 5201, aborted: () => ac.signal.aborted, scenario, artifactDir: opts.artifactDir ?? 'nslab-artifacts' };
+  const ctx: Partial<Ctx> = { background: new Map(), events: result.events, nextPort: 5201, aborted: () => ac.signal.aborted, scenario, artifactDir: opts.artifactDir ?? 'nslab-artifacts', impairedLater: [] };
+  let stepsEnd: number | undefined;
   try {
     lab = await Lab.up(scenario.topology, { runner: opts.runner, store: opts.store, lifetime: opts.keep ? 'persistent' : 'ephemeral', signal: ac.signal });
     result.setupMs = performance.now() - started;
     opts.hooks?.onLabUp?.(lab, result.setupMs);
     ctx.lab = lab;
+    if (opts.health !== false) {
+      const walkImpairs = (steps: Step[]): string[] => steps.flatMap((st) => (st.spec.kind === 'impair' ? [st.spec.link] : st.spec.kind === 'parallel' ? walkImpairs(st.spec.steps) : []));
+      for (const spec of walkImpairs(scenario.steps))
+        try {
+          ctx.impairedLater!.push(findLink(lab.topology, spec).index);
+        } catch {
+          /* the step reports its own error */
+        }
+      ctx.sampler = startSampler({ ...(typeof opts.health === 'object' ? opts.health : {}), interfaces: shapedInterfaces(lab.topology, ctx.impairedLater) });
+      // The first round: every step's window needs a round at or before its start.
+      await ctx.sampler.mark('start');
+    }
     ctx.t0 = performance.now();
     for (let i = 0; i < scenario.steps.length; i++) {
       const step = scenario.steps[i];
@@ -284,7 +376,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       }
       if (r.some((x) => x.status === 'error')) break;
     }
-    result.stepsMs = performance.now() - (ctx.t0 ?? performance.now());
+    stepsEnd = performance.now();
+    result.stepsMs = stepsEnd - (ctx.t0 ?? stepsEnd);
     if (ac.signal.aborted) {
       const reason = ac.signal.reason instanceof NslabError ? ac.signal.reason : new NslabError('E_INTERRUPTED', 'interrupted by a signal');
       result.error = { code: reason.code, message: reason.message, hint: reason.hint };
@@ -297,6 +390,17 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
     const tearStart = performance.now();
+    if (ctx.sampler) {
+      // The run's own verdict, over all the steps; then the sampler stops, before the lab's namespaces go.
+      // Not after an abort (Ctrl-C, timeout): teardown must not wait for one more round.
+      if (ctx.t0 !== undefined && ctx.lab && !ac.signal.aborted) {
+        const h = await healthOf(ctx as Ctx, ctx.t0, stepsEnd ?? performance.now());
+        if (h) result.health = h;
+      }
+      const s = ctx.sampler;
+      const data = await s.stop();
+      if (ctx.t0 !== undefined) result.healthSeries = healthSeries(data, (ms) => ms - s.toSamplerMs(0), ctx.t0);
+    }
     for (const { proc } of ctx.background?.values() ?? []) proc.kill('SIGKILL');
     if (lab && !opts.keep) {
       try {
