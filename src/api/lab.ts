@@ -25,6 +25,7 @@ import {
   detectCgroups,
   requireCgroups,
   nodeCgroupProcs,
+  nodeCpuNs,
   type KernelCapabilities,
   StateStore,
   type ManagedProcess,
@@ -223,6 +224,16 @@ export class Lab {
     // Only nodes with limits have cgroups; the journal (read once) says where they are.
     const cg = this.topology.nodes.find((x) => x.name === node)!.limits ? (this.cgroups ??= this.store.read(this.name)?.cgroups) : undefined;
     return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!), this.store.labDir(this.name), argv, nodeCgroupProcs(cg, node));
+  }
+
+  /**
+   * CPU time (user + system, ms) used so far by the processes of a node with cpu: or memory: limits, read from its
+   * cgroup; undefined for a node without one. The difference of two reads is what ran in the node meanwhile.
+   */
+  cpuTimeMs(node: string): number | undefined {
+    this.netnsOf(node);
+    const ns = nodeCpuNs((this.cgroups ??= this.store.read(this.name)?.cgroups), node);
+    return ns === undefined ? undefined : ns / 1e6;
   }
 
   /** Run argv inside a node's namespace (no shell), with the node's env. */
