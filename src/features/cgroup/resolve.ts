@@ -16,6 +16,7 @@ const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 **
 /** `256M`, `1.5G`, `512k`, `64Mi`, `1GB` (binary units, like cgroups' own memory.max) or a byte count. */
 export function parseMemoryBytes(v: string | number): number | undefined {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? v : undefined;
+  if (typeof v !== 'string') return undefined;
   const m = /^\s*([0-9]*\.?[0-9]+)\s*([kmgt]?)(i?b?)\s*$/i.exec(v);
   if (!m) return undefined;
   const bytes = Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);

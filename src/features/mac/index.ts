@@ -23,7 +23,7 @@ export const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 /** 16 bits of the lab name: FNV-1a (32-bit) folded by xor, so that every character counts. */
 export function labMacTag(lab: string): number {
   let h = 0x811c9dc5;
-  for (const c of Buffer.from(lab, 'utf8')) h = Math.imul(h ^ c, 0x01000193) >>> 0;
+  for (const c of Buffer.from(String(lab), 'utf8')) h = Math.imul(h ^ c, 0x01000193) >>> 0;
   return ((h >>> 16) ^ h) & 0xffff;
 }
 
@@ -43,7 +43,8 @@ export function assignMacs(d: WithInterfaces): void {
   // Explicit addresses, from each link's `mac: [a, b]`.
   for (const l of d.links) {
     const raw = d.raw.links?.[l.index];
-    const macs = raw && !Array.isArray(raw) ? (raw.mac as (string | null)[] | undefined) : undefined;
+    // Resolution also runs on documents the schema refused (all problems at once): take nothing on trust.
+    const macs = raw && typeof raw === 'object' && !Array.isArray(raw) && Array.isArray(raw.mac) ? (raw.mac as unknown[]) : undefined;
     macs?.forEach((m, j) => {
       if (typeof m !== 'string') return;
       const path: DocPath = [...l.path, 'mac', j];
