@@ -4,10 +4,14 @@
 // 45-55% of a core (Mininet's testCPULimits), measured as CPU time from the node's cgroup, not wall clock; a node
 // over its memory: is OOM-killed; the cgroup directories are gone after down (the host snapshot compares them).
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { withLab } from '../helpers/lab.js';
-import { isRoot } from '../helpers/host.js';
+import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
+import { sandbox } from '../helpers/sandbox.js';
+import { cli } from '../helpers/cli.js';
+import { StateStore } from '../../src/sys/state.js';
 import { generatedMac } from '../../src/features/mac/index.js';
 import { nodeCpuNs } from '../../src/sys/cgroup.js';
 import type { Lab } from '../../src/api/index.js';
@@ -129,4 +133,29 @@ t.test('MACs, static ARP, cpu and memory limits', { timeout: 240_000 }, async (t
     const events = ['memory.oom_control', 'memory.events'].map((f) => { try { return readFileSync(join(mdir, 'c1', f), 'utf8'); } catch { return ''; } }).join('');
     t.match(events, /oom_kill [1-9]/, 'the kernel counted an OOM kill in the node\'s cgroup');
   });
+});
+
+t.test('clean after a crashed builder kills what is left in the cgroups and removes them', { timeout: 120_000 }, async (t) => {
+  if (!isRoot) return t.skip('needs root to build labs');
+  const name = sandbox().lab('hlcrash');
+  const before = hostSnapshot();
+  // An ephemeral lab (a scenario run's) whose builder is SIGKILLed with a process still running in a limited node.
+  const script = `import { Lab } from ${JSON.stringify(resolve('dist/index.js'))};
+const lab = await Lab.up({ name: ${JSON.stringify(name)}, nodes: { h1: { cpu: 0.2, memory: '64M' }, h2: {} }, links: [['h1', 'h2']] }, { lifetime: 'ephemeral' });
+lab.start('h1', ['sleep', '300']);
+await new Promise((r) => setTimeout(r, 300));
+process.kill(process.pid, 'SIGKILL');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+  t.equal(r.signal, 'SIGKILL', `the builder died: ${r.stderr}`);
+  const j = new StateStore().read(name)!;
+  t.ok(j.cgroups?.dirs.length, 'its journal lists the cgroups');
+  const pids = [...new Set(j.cgroups!.dirs.flatMap((d) => readFileSync(join(d, 'h1', 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)))];
+  t.ok(pids.length >= 1, `a process is still in h1's cgroup: ${pids.join(' ')}`);
+  const c = await cli(['clean'], { env: { NSLAB_STATE_DIR: sandbox().stateDir } });
+  t.equal(c.code, 0, c.stdout + c.stderr);
+  for (const d of j.cgroups!.dirs) t.notOk(existsSync(d), `${d} is gone`);
+  // Dead, or a zombie its new parent has not reaped yet (state Z in /proc/PID/stat).
+  const alive = (p: string) => { try { return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8')); } catch { return false; } };
+  for (const p of pids) t.notOk(alive(p), `process ${p} was killed`);
+  hostUnchanged(t, before);
 });
