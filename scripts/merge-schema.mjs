@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Merge each feature's schema fragment (src/features/*/schema.json) into schema/topology.schema.json, which stays the
-// one file that ajv and editors read. Only the merged parts of the text change (the routing values and the node and
-// link properties of the features), so the rest of the hand-formatted file stays as written. Idempotent.
+// one file that ajv and editors read. Only the merged parts of the text change (the routing values, and the top-level, node
+// and link properties of the features), so the rest of the hand-formatted file stays as written. Idempotent.
 // `--check` exits 1 when the committed schema is not the merged one (a unit test runs it too).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,6 +60,7 @@ export function mergeFeatureSchemas(text, featuresDir = join(root, 'src/features
   const routing = schema.properties.routing;
   const node = schema.definitions.node.properties;
   const link = schema.definitions.link.properties;
+  const top = schema.properties;
   for (const name of readdirSync(featuresDir).sort()) {
     const file = join(featuresDir, name, 'schema.json');
     if (!existsSync(file)) continue;
@@ -70,12 +71,13 @@ export function mergeFeatureSchemas(text, featuresDir = join(root, 'src/features
     }
     Object.assign(node, frag.node ?? {});
     Object.assign(link, frag.link ?? {});
+    Object.assign(top, frag.top ?? {});
   }
   let out = text;
   out = replaceValue(out, ['properties', 'routing', 'enum'], routing.enum);
   out = replaceValue(out, ['properties', 'routing', 'description'], routing.description);
   // Feature keys are appended to the node and link properties, each on its own lines.
-  for (const [path, props] of [[['definitions', 'node', 'properties'], node], [['definitions', 'link', 'properties'], link]]) {
+  for (const [path, props] of [[['definitions', 'node', 'properties'], node], [['definitions', 'link', 'properties'], link], [['properties'], top]]) {
     const { start, end } = spanOf(out, path);
     const current = JSON.parse(out.slice(start, end));
     const added = Object.keys(props).filter((k) => !(k in current) || JSON.stringify(current[k]) !== JSON.stringify(props[k]));

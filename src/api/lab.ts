@@ -8,6 +8,7 @@ import { compileImpairChange, compileLinkState, compilePlan, impairmentNeeds, im
 import { applyChange, applyPlan, destroyLab, newJournal, waitLinksUp, type Progress, type TeardownReport } from '../exec/index.js';
 import { readNetnsTags } from '../exec/batch.js';
 import { teardownError } from '../exec/teardown.js';
+import { cgroupNeeds } from '../features/cgroup/index.js';
 import { deserializeTopology, findLink, serializeTopology } from '../topology/index.js';
 import { parseImpairment } from '../topology/impair.js';
 import { iperf3OnLab, pingOnLab, reachOnLab, requireNodeName, type Iperf3Measurement, type Iperf3Options, type PingMeasurement, type PingOptions, type ReachMeasurement, type ReachOptions } from './measure.js';
@@ -21,6 +22,10 @@ import {
   NETNS_DIR,
   netnsDirExists,
   probeKernel,
+  detectCgroups,
+  requireCgroups,
+  nodeCgroupProcs,
+  nodeCpuNs,
   type KernelCapabilities,
   StateStore,
   type ManagedProcess,
@@ -134,6 +139,8 @@ export class Lab {
   private nextIperf3Port = 5201;
   /** Set by down(): a change still in flight then (a test body after withLab's abort) must not write the journal back. */
   private closed = false;
+  /** The nodes' cgroups (features/cgroup), from the journal, once read. */
+  private cgroups: Journal['cgroups'];
 
   /** The lab as of the last look at its journal (a change under the lab's lock reloads it first). */
   get topology(): ResolvedTopology {
@@ -168,6 +175,9 @@ export class Lab {
       checkQdiscs(needs, caps);
       checkKernelFeatures(featureNeeds, caps);
     }
+    // cpu/memory limits: the host must have the controllers (v2 or v1), checked before anything is built.
+    const cgNeeds = cgroupNeeds(t);
+    if (cgNeeds.length) requireCgroups(detectCgroups(), cgNeeds);
     const journal = newJournal(plan, { source: t.source, topology: serializeTopology(t), lifetime: opts.lifetime ?? 'persistent' });
     if (caps) journal.qdiscs = caps.qdiscs;
     // Claim the name first, then look for clashes: checked the other way round, a second `up` of a lab being built
@@ -230,7 +240,19 @@ export class Lab {
   /** The argv that runs `argv` in the node: its namespace, and its private directories (e.g. its own /etc/frr). */
   entryArgv(node: string, argv: string[]): string[] {
     const ns = this.netnsOf(node);
-    return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!), this.store.labDir(this.name), argv);
+    // Only nodes with limits have cgroups; the journal (read once) says where they are.
+    const cg = this.topology.nodes.find((x) => x.name === node)!.limits ? (this.cgroups ??= this.store.read(this.name)?.cgroups) : undefined;
+    return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!), this.store.labDir(this.name), argv, nodeCgroupProcs(cg, node));
+  }
+
+  /**
+   * CPU time (user + system, ms) used so far by the processes of a node with cpu: or memory: limits, read from its
+   * cgroup; undefined for a node without one. The difference of two reads is what ran in the node meanwhile.
+   */
+  cpuTimeMs(node: string): number | undefined {
+    this.netnsOf(node);
+    const ns = nodeCpuNs((this.cgroups ??= this.store.read(this.name)?.cgroups), node);
+    return ns === undefined ? undefined : ns / 1e6;
   }
 
   /** Run argv inside a node's namespace (no shell), with the node's env. */

@@ -6,7 +6,7 @@ import type { TeardownReport } from '../exec/index.js';
 import { formatShow } from '../report/show.js';
 import { formatCidr, humanDuration, NslabError, parseDurationMs, type ResolvedTopology } from '../model/index.js';
 import { compilePlan, describeFeature, FEATURE_MODULE, impairmentSummary, renderPlan, type KernelFeature } from '../plan/index.js';
-import { ExecaRunner, probeKernel } from '../sys/index.js';
+import { detectCgroups, ExecaRunner, probeKernel } from '../sys/index.js';
 import { umlAvailable } from '../sys/uml.js';
 import { findLink, loadTopology, resolveRawTopology } from '../topology/index.js';
 import { loadScenarioOrTopology } from '../scenario/load.js';
@@ -251,6 +251,10 @@ export async function doctor(argv: Argv): Promise<number> {
       });
     }
   }
+  // cpu:/memory: on nodes (features/cgroup): which hierarchy each controller comes from.
+  const cg = detectCgroups();
+  for (const c of ['cpu', 'memory'] as const)
+    checks.push({ name: `cgroup: ${c} — ${c}: limits on nodes`, ok: !!cg[c], detail: cg[c] ? `v${cg[c]!.version} at ${cg[c]!.mount}` : 'no controller mounted', fix: `mount the ${c} controller (cgroup v2: echo +${c} > /sys/fs/cgroup/cgroup.subtree_control)`, required: false });
   for (const [tool, args, pkg] of [['ping', ['-V'], 'iputils-ping'], ['iperf3', ['--version'], 'iperf3'], ['tcpdump', ['--version'], 'tcpdump'], ['sysctl', ['--version'], 'procps']] as const) {
     const r = await has(tool, [...args]);
     checks.push({ name: `tool: ${tool}`, ok: r.ok, detail: r.text, fix: `apt-get install ${pkg}`, required: tool === 'sysctl' });

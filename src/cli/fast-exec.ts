@@ -8,6 +8,7 @@ import { nodeBinds, nodeEntryArgv } from '../model/plan.js';
 import { labNotUp } from '../model/journal.js';
 import type { ResolvedNode } from '../model/topology.js';
 import { StateStore } from '../sys/state.js';
+import { nodeCgroupProcs } from '../sys/cgroup.js';
 import { passThrough } from './passthrough.js';
 
 /** What exec needs of a node, as the journal's topology holds it. */
@@ -38,6 +39,6 @@ export async function fastExec(p: { lab: string; node: string; cmd: string[] }):
   if (!node) throw new NslabError('E_UNKNOWN_NODE', `lab '${p.lab}' has no node '${p.node}'`, { hint: `nodes: ${nodes.map((n) => n.name).slice(0, 20).join(', ')}` });
   // A node with private directories (an FRR router's /etc/frr, /var/run/frr) gets them mounted, so that `vtysh`
   // reaches this node's daemons and no other.
-  const [file, ...args] = nodeEntryArgv(node.netns, nodeBinds(node), store.labDir(p.lab), p.cmd);
+  const [file, ...args] = nodeEntryArgv(node.netns, nodeBinds(node), store.labDir(p.lab), p.cmd, nodeCgroupProcs(j.cgroups, node.name));
   return passThrough(file, args, node.env);
 }

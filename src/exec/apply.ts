@@ -9,6 +9,8 @@ import { createNamespaces, groupJobs, runBatches } from './batch.js';
 import { newBuildId, ownerEnvValue } from './journal.js';
 import { runServiceStage } from './services.js';
 import { waitLinksUp } from './linkstate.js';
+import { runCgroupStage } from './cgroups.js';
+import { nodeCgroupProcs } from '../sys/index.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -50,7 +52,7 @@ async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps):
   if (stage.name === 'start') {
     stage.ops.forEach((op, i) => {
       const node = op.subject.split(' ')[1];
-      const [file, ...args] = nodeEntryArgv(op.netns!, op.binds ?? [], deps.store.labDir(journal.lab), op.args);
+      const [file, ...args] = nodeEntryArgv(op.netns!, op.binds ?? [], deps.store.labDir(journal.lab), op.args, nodeCgroupProcs(journal.cgroups, node));
       const pid = deps.runner.spawnDetached(file, args, {
         env: { ...op.env, ...tag },
         logFile: deps.store.logPath(journal.lab, `${node}.start${i}.log`),
@@ -84,7 +86,7 @@ async function runProcessStage(stage: Stage, journal: Journal, deps: ApplyDeps):
     for (let q = queues.shift(); q && !failure; q = queues.shift())
       for (const op of q) {
         const deadline = new Promise<'deadline'>((resolve) => timers.push(setTimeout(() => resolve('deadline'), timeoutMs + EXEC_GRACE_MS)));
-        const [file, ...args] = nodeEntryArgv(op.netns!, op.binds ?? [], deps.store.labDir(journal.lab), op.args);
+        const [file, ...args] = nodeEntryArgv(op.netns!, op.binds ?? [], deps.store.labDir(journal.lab), op.args, nodeCgroupProcs(journal.cgroups, op.subject.split(' ')[1]));
         const run = deps.runner.run(file, args, { env: { ...op.env, ...tag }, timeoutMs });
         run.catch(() => undefined); // an abandoned wait must not end as an unhandled rejection
         const r = await Promise.race([run, deadline, stop]);
@@ -132,9 +134,10 @@ export async function applyPlan(plan: Plan, journal: Journal, deps: ApplyDeps): 
       journal.stages.push(entry);
       deps.store.write(journal);
       deps.onProgress?.(stage.name, done, total);
-      if (stage.name === 'exec' || stage.name === 'start' || stage.name === 'services') {
+      if (stage.name === 'exec' || stage.name === 'start' || stage.name === 'services' || stage.name === 'cgroups') {
         try {
-          if (stage.name === 'services') await runServiceStage(stage, journal, deps);
+          if (stage.name === 'cgroups') runCgroupStage(stage, journal, deps.store);
+          else if (stage.name === 'services') await runServiceStage(stage, journal, deps);
           else await runProcessStage(stage, journal, deps);
         } catch (e) {
           journal.stages[journal.stages.length - 1] = { ...entry, state: 'failed' };

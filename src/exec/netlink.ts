@@ -23,6 +23,11 @@ const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
 const RTM_NEWADDR = 20;
 const RTM_NEWROUTE = 24;
+const RTM_NEWNEIGH = 28;
+const NLM_F_REPLACE = 0x100;
+const NDA_DST = 1;
+const NDA_LLADDR = 2;
+const NUD_PERMANENT = 0x80;
 const AF_INET = 2;
 const AF_INET6 = 10;
 const AF_UNSPEC = 0;
@@ -255,6 +260,22 @@ function routeAdd(args: string[], le: boolean): NetlinkRequest | null {
   return w.done();
 }
 
+/** `neigh replace ADDR lladdr MAC dev NAME nud permanent` (static ARP/ND, features/mac), as iproute2 sends it. */
+function neighReplace(args: string[], le: boolean): NetlinkRequest | null {
+  const dst = parseAddress(args[2] ?? '');
+  const mac = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(args[4] ?? '') ? args[4] : undefined;
+  if (!dst || args[3] !== 'lladdr' || !mac || args[5] !== 'dev' || !isIfname(args[6]) || args[7] !== 'nud' || args[8] !== 'permanent' || args.length !== 9) return null;
+  const w = new Writer(le);
+  header(w, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
+  // ndmsg: family, two pad fields, ifindex, state, flags, type.
+  w.u8(dst.family === 4 ? AF_INET : AF_INET6).u8(0).u16(0);
+  w.ifindexAt.push({ offset: w.len, ifname: args[6] });
+  w.u32(0).u16(NUD_PERMANENT).u8(0).u8(0);
+  w.attr(NDA_DST, (x) => x.bytes(addressBytes(dst.family, dst.address)));
+  w.attr(NDA_LLADDR, (x) => x.bytes(Uint8Array.from(mac.split(':').map((h) => parseInt(h, 16)))));
+  return w.done();
+}
+
 /** RTM_GETLINK for one device by name: the relay reads the loopback's alias (the ownership tag) from the reply. */
 export function encodeGetLink(ifname: string, le = endianness() === 'LE'): Uint8Array {
   const w = new Writer(le);
@@ -271,5 +292,6 @@ export function encodeIpLine(args: string[], le = endianness() === 'LE'): Netlin
   if (obj === 'link' && verb === 'add' && args[2] === 'name') return bridgeAdd(args, le);
   if (obj === 'addr' && verb === 'add') return addrAdd(args, le);
   if (obj === 'route' && verb === 'add') return routeAdd(args, le);
+  if (obj === 'neigh' && verb === 'replace') return neighReplace(args, le);
   return null;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { NslabError, nodeEntryArgv, renderOperation, type Journal, type Operation, type Stage } from '../model/index.js';
 import { ownerEnvValue } from './journal.js';
-import { fileExists, isRunning, killAll, OWNER_ENV, procStartTime, renderCommand, tailFile, waitExited, writePrivateDir, type Runner, type StateStore } from '../sys/index.js';
+import { fileExists, isRunning, nodeCgroupProcs, killAll, OWNER_ENV, procStartTime, renderCommand, tailFile, waitExited, writePrivateDir, type Runner, type StateStore } from '../sys/index.js';
 
 export interface ServiceDeps {
   runner: Runner;
@@ -46,7 +46,7 @@ export async function runServiceStage(stage: Stage, journal: Journal, deps: Serv
   for (const op of stage.ops) if (op.kind === 'files.write') writePrivateDir(join(labDir, op.dir!.source), op.dir!.files, op.dir!.owner);
   const starts = stage.ops.filter((o) => o.kind === 'service.start');
   const tag = { [OWNER_ENV]: ownerEnvValue(journal) ?? journal.lab };
-  const argvOf = (op: Operation, argv: string[]) => nodeEntryArgv(op.netns!, op.binds ?? [], labDir, argv);
+  const argvOf = (op: Operation, argv: string[]) => nodeEntryArgv(op.netns!, op.binds ?? [], labDir, argv, nodeCgroupProcs(journal.cgroups, op.service!.node));
 
   // Config checks first (FRR's dry run): a rejected config fails before any daemon runs. Bounded by cores.
   const checks = starts.filter((o) => o.service?.check);

@@ -10,6 +10,7 @@ import { stopServices } from './services.js';
 import { killAll, listNetns, netnsInode, pidsByNetnsInode, pidsHoldingNetns, pidsTagged, pinNetns, waitExited, withLabLock, type Runner, type StateStore } from '../sys/index.js';
 import { readNetnsTags } from './batch.js';
 import { ownerEnvValue } from './journal.js';
+import { removeCgroups } from './cgroups.js';
 import type { NetnsProof } from './relay.js';
 
 /** The host-side look-ups teardown needs; injected so tests can stand in for /run/netns and /proc. */
@@ -171,6 +172,12 @@ export async function destroyLab(j: Journal, deps: { runner: Runner; store: Stat
     }
   } finally {
     pinned?.release();
+  }
+  // The nodes' cgroups last: their processes were in the namespaces, and are gone by now.
+  if (j.cgroups) {
+    const cg = await removeCgroups(j);
+    report.errors.push(...cg.errors);
+    report.notOurs.push(...cg.notOurs);
   }
   if (report.errors.length === 0) deps.store.remove(j.lab);
   else {

@@ -66,6 +66,11 @@ export interface Journal {
   changes: JournalChange[];
   /** Which qdiscs the kernel has, from the probe at build time (absent when the lab needed none yet). */
   qdiscs?: Record<string, boolean>;
+  /**
+   * cgroups of the nodes with cpu/memory limits (features/cgroup): the lab's directory in each hierarchy
+   * (<mount>/nslab/<lab>.<buildId>, written before it is made) and the nodes that have one inside each.
+   */
+  cgroups?: { dirs: string[]; nodes: string[] };
   /** The resolved topology, serialised (bigints as strings), for summaries and runtime changes. */
   topology: unknown;
 }

@@ -9,6 +9,7 @@ export type OperationKind =
   | 'link.del'
   | 'addr.add'
   | 'route.add'
+  | 'neigh.add'
   | 'sysctl.set'
   | 'qdisc.replace'
   | 'qdisc.del'
@@ -18,10 +19,11 @@ export type OperationKind =
   | 'nft.apply'
   | 'files.write'
   | 'service.start'
-  | 'service.stop';
+  | 'service.stop'
+  | 'cgroup.add';
 
 /** Which program carries the operation: ip and tc lines are batched; sysctl/ethtool are grouped per namespace. */
-export type Tool = 'ip' | 'tc' | 'bridge' | 'sysctl' | 'ethtool' | 'exec' | 'start' | 'nft' | 'files' | 'service';
+export type Tool = 'ip' | 'tc' | 'bridge' | 'sysctl' | 'ethtool' | 'exec' | 'start' | 'nft' | 'files' | 'service' | 'cgroup';
 
 /** A node's private directory as mounted: `source` is relative to the lab's state folder. */
 export interface Bind {
@@ -51,6 +53,8 @@ export interface Operation {
   dir?: { source: string; target: string; owner?: string; files: Record<string, string> };
   /** service.start/stop: which service, and how to tell it is ready. */
   service?: { node: string; name: string; after: string[]; readyFile?: string; check?: string[] };
+  /** cgroup.add: the node's limits (features/cgroup); the executor finds the hierarchies and makes the directory. */
+  cgroup?: { node: string; cpuQuotaUs?: number; cpuPeriodUs: number; memoryBytes?: number };
 }
 
 /** Where a node's private directory lives, relative to the lab's state folder: nodes/r1/etc_frr for /etc/frr. */
@@ -89,13 +93,21 @@ const BIND_SH = 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; sh
  * with one perl doing the three mount(2) calls 34-43 ms: the mounts cost a third of what they did. A 50-router OSPF
  * lab enters 150 times to start its daemons. (Perl is part of every Debian system: perl-base.)
  */
-export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: string, argv: string[], arch: string = process.arch): string[] {
+export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: string, argv: string[], cgroupProcs: readonly string[] = [], arch: string = process.arch): string[] {
   const enter = ['ip', 'netns', 'exec', netns];
-  if (!binds.length) return [...enter, ...argv];
   const pairs = binds.flatMap((b) => [`${labDir}/${b.source}`, b.target]);
   const nr = Object.hasOwn(MOUNT_SYSCALL, arch) ? MOUNT_SYSCALL[arch] : undefined;
-  if (nr === undefined) return [...enter, 'sh', '-c', BIND_SH, 'sh', ...pairs, '--', ...argv];
-  return [...enter, 'perl', '-e', BIND_PERL(nr), ...pairs, '--', ...argv];
+  const inNode = !binds.length
+    ? [...enter, ...argv]
+    : nr === undefined
+      ? [...enter, 'sh', '-c', BIND_SH, 'sh', ...pairs, '--', ...argv]
+      : [...enter, 'perl', '-e', BIND_PERL(nr), ...pairs, '--', ...argv];
+  if (!cgroupProcs.length) return inNode;
+  // A node with cpu/memory limits (features/cgroup): the shell moves itself into the node's cgroup in each hierarchy
+  // (writing its pid to cgroup.procs), then execs, so the command and everything it forks start inside, and the pid
+  // stays the command's own. Before `ip netns exec`, which remounts /sys (and with it /sys/fs/cgroup) for the
+  // namespace. The cost is one dash: measured in the commit that added it.
+  return ['sh', '-c', 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 126; shift; done; shift; exec "$@"', 'sh', ...cgroupProcs, '--', ...inNode];
 }
 
 export interface Stage {
@@ -141,6 +153,14 @@ export function renderOperation(op: Operation): string {
       if (op.kind === 'service.stop') return `kill -TERM <pid of ${op.subject}>`;
       return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`) +
         (op.tool === 'start' || op.tool === 'service' ? ' &' : '');
+    case 'cgroup': {
+      const c = op.cgroup!;
+      const dir = `"$CGROUP"/${shellQuote(c.node)}`;
+      const parts = [`mkdir ${dir}`];
+      if (c.cpuQuotaUs !== undefined) parts.push(`echo '${c.cpuQuotaUs} ${c.cpuPeriodUs}' > ${dir}/cpu.max`);
+      if (c.memoryBytes !== undefined) parts.push(`echo ${c.memoryBytes} > ${dir}/memory.max`);
+      return `${parts.join(' && ')}  # $CGROUP: <mount>/nslab/<lab>.<build id>; on cgroup v1 cpu.cfs_quota_us/cfs_period_us and memory.limit_in_bytes`;
+    }
     case 'files': {
       const d = op.dir!;
       const dir = `"$LAB_DIR"/${shellQuote(d.source)}`;

@@ -17,7 +17,12 @@ export interface RawTopology {
   addressing?: { ipv4?: string | false; ipv6?: string | false };
   defaults?: { link?: RawImpairment & { mtu?: number } };
   topo?: string;
+  /** `static`: every node's neighbour tables filled at build time (features/mac). */
+  arp?: ArpMode;
 }
+
+/** `dynamic`: the kernel resolves neighbours (ARP, ND) on first use; `static`: PERMANENT entries made at build time. */
+export type ArpMode = 'static' | 'dynamic';
 
 export interface RawNode {
   kind?: NodeKind;
@@ -114,6 +119,8 @@ export interface ResolvedInterface {
   bondOf?: string;
   /** The VRF this interface is enslaved to (features/vrf). */
   vrf?: string;
+  /** Ethernet address, lower case with colons (features/mac); absent in journals written before MACs were set. */
+  mac?: string;
 }
 
 export type LagMode = '802.3ad' | 'active-backup';
@@ -154,6 +161,18 @@ export interface ResolvedNode {
    * sees them mounted over `target`. Absent when the node has none.
    */
   dirs?: PrivateDir[];
+  /** `static`: PERMANENT neighbour entries for every address on its segments, made at build time (features/mac). */
+  arp?: ArpMode;
+  /** Resource limits, enforced with a cgroup of the node's own (features/cgroup). Absent: no cgroup. */
+  limits?: NodeLimits;
+}
+
+/** A node's share of the machine. */
+export interface NodeLimits {
+  /** CFS quota as a share of one core: 0.5 is 50 ms of CPU time per 100 ms period. */
+  cpuCores?: number;
+  /** Memory (RSS plus page cache) the node's processes may use; beyond it the kernel reclaims, then OOM-kills. */
+  memoryBytes?: number;
 }
 
 /** A directory that a node sees at `target`, kept in the lab's state folder, with the files nslab writes into it. */

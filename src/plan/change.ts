@@ -3,6 +3,7 @@
 
 import { contains, formatCidr, parseAddress, type Impairment, type Operation, type ResolvedLink, type ResolvedTopology } from '../model/index.js';
 import { linkLocalFor, routeArgs } from './compile.js';
+import { segmentInterfaces, staticNeighbourOps } from '../features/mac/index.js';
 import { directionOps, gsoSegsFor, offloadOps, type ShapeTarget } from './shape.js';
 
 export type Direction = 'both' | 'a->b' | 'b->a';
@@ -86,6 +87,8 @@ export function compileLinkState(t: ResolvedTopology, l: ResolvedLink, state: Li
         if (onThisLink)
           restore.push({ kind: 'route.add', tool: 'ip', netns: node.netns, args: [...routeArgs('replace', { ...r, dev: end.ifname }), 'onlink'], subject: `node ${node.name} route ${r.to}`, undo: 'netns' });
       }
+      // `link set down` flushed the interface's neighbour entries, PERMANENT ones included.
+      restore.push(...staticNeighbourOps(node, segmentInterfaces(t), iface.name));
     }
   const states = [a, b].map((x) => ({
     kind: 'link.set' as const,

@@ -20,6 +20,8 @@ import { shapingOps } from './shape.js';
 import { bondOps } from '../features/lag/index.js';
 import { subinterfaceOps, switchVlanOps, VLAN_BRIDGE_ARGS } from '../features/vlan/index.js';
 import { vrfOps } from '../features/vrf/index.js';
+import { segmentInterfaces, staticNeighbourOps } from '../features/mac/index.js';
+import { cgroupOps } from '../features/cgroup/index.js';
 
 const inNetns = (netns: string, kind: Operation['kind'], args: string[], subject: string, tool: Operation['tool'] = 'ip'): Operation => ({
   kind,
@@ -150,16 +152,23 @@ export function compilePlan(t: ResolvedTopology): Plan {
     const a = nodeByName.get(l.a.node)!;
     const b = nodeByName.get(l.b.node)!;
     const mtu = l.mtu ? ['mtu', String(l.mtu)] : [];
+    // Each end's address is set as it is created (features/mac): no extra operation, and no random address first.
+    const mac = (end: typeof l.a, n: ResolvedNode) => {
+      const m = n.interfaces.find((i) => i.name === end.ifname)?.mac;
+      return m ? ['address', m] : [];
+    };
     return {
       kind: 'link.add',
       tool: 'ip',
       netns: null,
-      args: ['link', 'add', 'name', l.a.ifname, ...mtu, 'netns', a.netns, 'type', 'veth', 'peer', 'name', l.b.ifname, ...mtu, 'netns', b.netns],
+      args: ['link', 'add', 'name', l.a.ifname, ...mtu, ...mac(l.a, a), 'netns', a.netns, 'type', 'veth', 'peer', 'name', l.b.ifname, ...mtu, ...mac(l.b, b), 'netns', b.netns],
       subject: `link ${l.a.node}:${l.a.ifname} <-> ${l.b.node}:${l.b.ifname}`,
       undo: 'netns',
     };
   });
-  const configOps = t.nodes.flatMap(nodeConfigOps);
+  // Static neighbour entries (arp: static) follow each node's addresses, in the same per-namespace batch.
+  const segIndex = segmentInterfaces(t);
+  const configOps = t.nodes.flatMap((n) => [...nodeConfigOps(n), ...staticNeighbourOps(n, segIndex)]);
   // A switch forwards frames; it does not run them through iptables. With br_netfilter loaded on the host (Docker
   // loads it) every bridged frame would go through the switch namespace's iptables, ip6tables and arptables hooks,
   // and IPv6 ones through a route lookup too: the lab would behave, and cost, differently on a host with Docker.
@@ -193,6 +202,8 @@ export function compilePlan(t: ResolvedTopology): Plan {
     { name: 'links', ops: linkOps },
     { name: 'configure', ops: [...sysctlOps, ...configOps] },
     { name: 'shaping', ops: shaping },
+    // Nodes' cgroups exist before any process is started in a node (services, exec and start all enter them).
+    { name: 'cgroups', ops: cgroupOps(t) },
     // Daemons start on a wired, addressed lab, before the user's commands (which may talk to them).
     { name: 'services', ops: serviceOps(t) },
     { name: 'exec', ops: t.nodes.flatMap((n) => n.exec.map((c) => procOp(n, c, 'proc.exec'))) },

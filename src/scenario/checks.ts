@@ -11,7 +11,7 @@ import { checkQuery, parseQuery } from './query.js';
 export const METRICS: Record<string, string[]> = {
   ping: ['loss', 'rtt_min', 'rtt_avg', 'rtt_max', 'rtt_mdev', 'rtt_p50', 'rtt_p95', 'duplicates', 'out_of_order', 'received', 'reachable'],
   iperf3: ['throughput', 'sent', 'retransmits', 'jitter', 'loss', 'lost_packets'],
-  exec: ['exit', 'stdout', 'stderr', 'stdout_not'],
+  exec: ['exit', 'stdout', 'stderr', 'stdout_not', 'cpu_time'],
   route: ['present', 'via', 'nexthops', 'protocol'],
   converge: ['time'],
   vtysh: ['query', 'exit', 'stdout', 'stdout_not'],
@@ -30,6 +30,7 @@ export const METRIC_UNITS: Record<string, UnitKind> = {
   jitter: 'durationMs',
   outage: 'durationMs',
   time: 'durationMs',
+  cpu_time: 'durationMs',
   throughput: 'rateBitPerSec',
   sent: 'rateBitPerSec',
 };

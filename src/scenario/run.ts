@@ -180,8 +180,12 @@ async function runStepBody(step: Step, ctx: Ctx): Promise<StepResult[]> {
         break;
       }
       case 'exec': {
+        // CPU time of the node's cgroup around the command (features/cgroup): null for a node without one.
+        const cpu0 = lab.cpuTimeMs(s.node);
         const r = await lab.exec(s.node, argvOf(s.cmd), { timeoutMs: step.timeoutMs ?? 60_000 });
+        const cpu1 = lab.cpuTimeMs(s.node);
         metrics.exit = r.exitCode;
+        metrics.cpu_time = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : null;
         text.stdout = r.stdout;
         text.stderr = r.stderr;
         if (r.timedOut) throw new NslabError('E_TIMEOUT', `command timed out after ${step.timeoutMs ?? 60_000} ms and was killed`);

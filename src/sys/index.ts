@@ -6,3 +6,4 @@ export * from './netns.js';
 export * from './probe.js';
 export * from './files.js';
 export * from './lock.js';
+export * from './cgroup.js';

@@ -14,6 +14,8 @@ import { normalise } from './passes/normalise.js';
 import { routing } from './passes/routing.js';
 import { segments } from './passes/segments.js';
 import { services } from './passes/services.js';
+import { assignMacs } from '../features/mac/index.js';
+import { resolveLimits } from '../features/cgroup/resolve.js';
 
 export { DEFAULT_IPV4_POOL, DEFAULT_IPV6_POOL } from './passes/addressing.js';
 export { computeAutoRoutes } from './passes/routing.js';
@@ -30,6 +32,9 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
   const kindOf = new Map<string, NodeKind>(nodeNames.map((n) => [n, raw.nodes[n]?.kind ?? 'host']));
   const base: Base = { raw, lab: raw.name, source, problems, nodeNames, kindOf };
   const d = services(routing(interfaces(addressing(segments(nodes(normalise(base)))))));
+  // Feature hooks on the resolved nodes: MACs and arp (features/mac), cpu and memory limits (features/cgroup).
+  assignMacs(d);
+  resolveLimits(d);
   const t: ResolvedTopology = {
     name: d.lab,
     routing: raw.routing ?? 'auto',

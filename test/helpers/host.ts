@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Test } from 'tap';
 import { DEFAULT_STATE_DIR } from '../../src/model/index.js';
 import { activeSandbox } from './sandbox.js';
+import { cgroupMounts } from '../../src/sys/cgroup.js';
 
 function run(file: string, args: string[]): string {
   try {
@@ -32,6 +33,9 @@ export interface HostSnapshot {
   /** The labs in the real state directory (/run/nslab), which no test may use: only losses count. */
   foreignState: string[];
   nftables: string;
+  /** The test's own labs' cgroup directories (<mount>/nslab/<lab>.<build id>, see sys/cgroup.ts), in every
+   * hierarchy; 'absent' for a test file without a sandbox. */
+  cgroups: string[] | 'absent';
   sysctls: Record<string, string>;
   umlProcesses: string;
 }
@@ -44,6 +48,17 @@ function inode(path: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** Every lab cgroup directory on the host, in every hierarchy (mounts from /proc/self/mounts). */
+function labCgroups(): string[] {
+  const { v2, v1 } = cgroupMounts(readFileSync('/proc/self/mounts', 'utf8'));
+  const out: string[] = [];
+  for (const m of new Set([v2, ...v1.values()].filter((x): x is string => !!x))) {
+    const parent = `${m}/nslab`;
+    if (existsSync(parent)) for (const e of readdirSync(parent, { withFileTypes: true })) if (e.isDirectory()) out.push(`${parent}/${e.name}`);
+  }
+  return out.sort();
 }
 
 export function hostSnapshot(): HostSnapshot {
@@ -71,6 +86,7 @@ export function hostSnapshot(): HostSnapshot {
     nslabState: box ? (existsSync(box.stateDir) ? readdirSync(box.stateDir).sort() : []) : 'absent',
     foreignState: realState === 'absent' ? [] : realState,
     nftables: existsSync('/usr/sbin/nft') ? run('nft', ['list', 'ruleset']) : '<no nft>',
+    cgroups: box ? labCgroups().filter((d) => box.owns(`nslab-${d.split('/').pop()!.split('.')[0]}.x`)) : 'absent',
     sysctls,
     // Test files that build labs on the host (those with a sandbox) boot no user-mode kernel, and other people's
     // runs boot theirs meanwhile: only the user-mode Linux test files, which have no sandbox, count kernels.

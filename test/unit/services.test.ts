@@ -48,12 +48,12 @@ t.test('pid reuse, exited daemons and non-service processes are left alone', asy
 t.test('a node with private directories is entered through one process that mounts them first', async (t) => {
   t.same(nodeEntryArgv('ns1', [], '/run/nslab/lab', ['vtysh']), ['ip', 'netns', 'exec', 'ns1', 'vtysh']);
   const binds = [{ source: 'nodes/r1/etc_frr', target: '/etc/frr' }];
-  const argv = nodeEntryArgv('ns1', binds, '/run/nslab/lab', ['vtysh', '-c', 'show ip route'], 'x64');
+  const argv = nodeEntryArgv('ns1', binds, '/run/nslab/lab', ['vtysh', '-c', 'show ip route'], [], 'x64');
   t.same(argv.slice(0, 6), ['ip', 'netns', 'exec', 'ns1', 'perl', '-e']);
   t.match(argv[6], /syscall\(165, \$s, \$t, 0, 4096, 0\)/, "x86-64's mount(2), MS_BIND");
   t.same(argv.slice(7), ['/run/nslab/lab/nodes/r1/etc_frr', '/etc/frr', '--', 'vtysh', '-c', 'show ip route']);
-  t.match(nodeEntryArgv('ns1', binds, '/l', ['x'], 'arm64')[6], /syscall\(40,/, 'the generic table (arm64)');
-  const other = nodeEntryArgv('ns1', binds, '/l', ['vtysh'], 'mips');
+  t.match(nodeEntryArgv('ns1', binds, '/l', ['x'], [], 'arm64')[6], /syscall\(40,/, 'the generic table (arm64)');
+  const other = nodeEntryArgv('ns1', binds, '/l', ['vtysh'], [], 'mips');
   t.same(other.slice(4, 6), ['sh', '-c'], 'an unknown architecture: the shell and mount(8)');
   t.same(other.slice(7), ['sh', '/l/nodes/r1/etc_frr', '/etc/frr', '--', 'vtysh']);
 });

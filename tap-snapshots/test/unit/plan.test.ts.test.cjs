@@ -19,14 +19,14 @@ ip netns add nslab-bgpas.h3
 ip netns add nslab-bgpas.h4
 
 # stage links (8)
-ip link add name eth0 netns nslab-bgpas.r1 type veth peer name eth0 netns nslab-bgpas.r2
-ip link add name eth1 netns nslab-bgpas.r2 type veth peer name eth0 netns nslab-bgpas.r3
-ip link add name eth1 netns nslab-bgpas.r3 type veth peer name eth0 netns nslab-bgpas.r4
-ip link add name eth1 netns nslab-bgpas.r4 type veth peer name eth1 netns nslab-bgpas.r1
-ip link add name eth0 netns nslab-bgpas.h1 type veth peer name eth2 netns nslab-bgpas.r1
-ip link add name eth0 netns nslab-bgpas.h2 type veth peer name eth2 netns nslab-bgpas.r2
-ip link add name eth0 netns nslab-bgpas.h3 type veth peer name eth2 netns nslab-bgpas.r3
-ip link add name eth0 netns nslab-bgpas.h4 type veth peer name eth2 netns nslab-bgpas.r4
+ip link add name eth0 address 02:c5:ce:00:01:00 netns nslab-bgpas.r1 type veth peer name eth0 address 02:c5:ce:00:02:00 netns nslab-bgpas.r2
+ip link add name eth1 address 02:c5:ce:00:02:01 netns nslab-bgpas.r2 type veth peer name eth0 address 02:c5:ce:00:03:00 netns nslab-bgpas.r3
+ip link add name eth1 address 02:c5:ce:00:03:01 netns nslab-bgpas.r3 type veth peer name eth0 address 02:c5:ce:00:04:00 netns nslab-bgpas.r4
+ip link add name eth1 address 02:c5:ce:00:04:01 netns nslab-bgpas.r4 type veth peer name eth1 address 02:c5:ce:00:01:01 netns nslab-bgpas.r1
+ip link add name eth0 address 02:c5:ce:00:05:00 netns nslab-bgpas.h1 type veth peer name eth2 address 02:c5:ce:00:01:02 netns nslab-bgpas.r1
+ip link add name eth0 address 02:c5:ce:00:06:00 netns nslab-bgpas.h2 type veth peer name eth2 address 02:c5:ce:00:02:02 netns nslab-bgpas.r2
+ip link add name eth0 address 02:c5:ce:00:07:00 netns nslab-bgpas.h3 type veth peer name eth2 address 02:c5:ce:00:03:02 netns nslab-bgpas.r3
+ip link add name eth0 address 02:c5:ce:00:08:00 netns nslab-bgpas.h4 type veth peer name eth2 address 02:c5:ce:00:04:02 netns nslab-bgpas.r4
 
 # stage configure (104)
 ip netns exec nslab-bgpas.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -351,13 +351,13 @@ ip netns add nslab-campus.h3
 ip netns add nslab-campus.h4
 
 # stage links (7)
-ip link add name eth0 netns nslab-campus.r1 type veth peer name eth0 netns nslab-campus.dist
-ip link add name po1a netns nslab-campus.dist type veth peer name po1a netns nslab-campus.access
-ip link add name po1b netns nslab-campus.dist type veth peer name po1b netns nslab-campus.access
-ip link add name eth0 netns nslab-campus.h1 type veth peer name eth0 netns nslab-campus.access
-ip link add name eth0 netns nslab-campus.h2 type veth peer name eth1 netns nslab-campus.access
-ip link add name eth0 netns nslab-campus.h3 type veth peer name eth2 netns nslab-campus.access
-ip link add name eth0 netns nslab-campus.h4 type veth peer name eth1 netns nslab-campus.dist
+ip link add name eth0 address 02:aa:aa:00:01:00 netns nslab-campus.r1 type veth peer name eth0 address 02:aa:aa:00:02:00 netns nslab-campus.dist
+ip link add name po1a address 02:aa:aa:00:02:01 netns nslab-campus.dist type veth peer name po1a address 02:aa:aa:00:03:00 netns nslab-campus.access
+ip link add name po1b address 02:aa:aa:00:02:02 netns nslab-campus.dist type veth peer name po1b address 02:aa:aa:00:03:01 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:04:00 netns nslab-campus.h1 type veth peer name eth0 address 02:aa:aa:00:03:02 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:05:00 netns nslab-campus.h2 type veth peer name eth1 address 02:aa:aa:00:03:03 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:06:00 netns nslab-campus.h3 type veth peer name eth2 address 02:aa:aa:00:03:04 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:07:00 netns nslab-campus.h4 type veth peer name eth1 address 02:aa:aa:00:02:03 netns nslab-campus.dist
 
 # stage configure (104)
 ip netns exec nslab-campus.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -481,13 +481,13 @@ ip netns add nslab-dumbbell.h3
 ip netns add nslab-dumbbell.h4
 
 # stage links (7)
-ip link add name eth0 netns nslab-dumbbell.h1 type veth peer name eth0 netns nslab-dumbbell.s1
-ip link add name eth0 netns nslab-dumbbell.h2 type veth peer name eth1 netns nslab-dumbbell.s1
-ip link add name eth2 netns nslab-dumbbell.s1 type veth peer name eth0 netns nslab-dumbbell.r1
-ip link add name eth1 netns nslab-dumbbell.r1 type veth peer name eth0 netns nslab-dumbbell.r2
-ip link add name eth1 netns nslab-dumbbell.r2 type veth peer name eth0 netns nslab-dumbbell.s2
-ip link add name eth0 netns nslab-dumbbell.h3 type veth peer name eth1 netns nslab-dumbbell.s2
-ip link add name eth0 netns nslab-dumbbell.h4 type veth peer name eth2 netns nslab-dumbbell.s2
+ip link add name eth0 address 02:53:fe:00:05:00 netns nslab-dumbbell.h1 type veth peer name eth0 address 02:53:fe:00:01:00 netns nslab-dumbbell.s1
+ip link add name eth0 address 02:53:fe:00:06:00 netns nslab-dumbbell.h2 type veth peer name eth1 address 02:53:fe:00:01:01 netns nslab-dumbbell.s1
+ip link add name eth2 address 02:53:fe:00:01:02 netns nslab-dumbbell.s1 type veth peer name eth0 address 02:53:fe:00:03:00 netns nslab-dumbbell.r1
+ip link add name eth1 address 02:53:fe:00:03:01 netns nslab-dumbbell.r1 type veth peer name eth0 address 02:53:fe:00:04:00 netns nslab-dumbbell.r2
+ip link add name eth1 address 02:53:fe:00:04:01 netns nslab-dumbbell.r2 type veth peer name eth0 address 02:53:fe:00:02:00 netns nslab-dumbbell.s2
+ip link add name eth0 address 02:53:fe:00:07:00 netns nslab-dumbbell.h3 type veth peer name eth1 address 02:53:fe:00:02:01 netns nslab-dumbbell.s2
+ip link add name eth0 address 02:53:fe:00:08:00 netns nslab-dumbbell.h4 type veth peer name eth2 address 02:53:fe:00:02:02 netns nslab-dumbbell.s2
 
 # stage configure (88)
 ip netns exec nslab-dumbbell.s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
@@ -602,13 +602,13 @@ ip netns add nslab-isislab.h1
 ip netns add nslab-isislab.h2
 
 # stage links (7)
-ip link add name eth0 netns nslab-isislab.r1 type veth peer name eth0 netns nslab-isislab.r2
-ip link add name eth1 netns nslab-isislab.r2 type veth peer name eth0 netns nslab-isislab.r3
-ip link add name eth1 netns nslab-isislab.r3 type veth peer name eth0 netns nslab-isislab.r4
-ip link add name eth1 netns nslab-isislab.r4 type veth peer name eth0 netns nslab-isislab.r5
-ip link add name eth1 netns nslab-isislab.r5 type veth peer name eth1 netns nslab-isislab.r1
-ip link add name eth0 netns nslab-isislab.h1 type veth peer name eth2 netns nslab-isislab.r1
-ip link add name eth0 netns nslab-isislab.h2 type veth peer name eth2 netns nslab-isislab.r3
+ip link add name eth0 address 02:29:48:00:01:00 netns nslab-isislab.r1 type veth peer name eth0 address 02:29:48:00:02:00 netns nslab-isislab.r2
+ip link add name eth1 address 02:29:48:00:02:01 netns nslab-isislab.r2 type veth peer name eth0 address 02:29:48:00:03:00 netns nslab-isislab.r3
+ip link add name eth1 address 02:29:48:00:03:01 netns nslab-isislab.r3 type veth peer name eth0 address 02:29:48:00:04:00 netns nslab-isislab.r4
+ip link add name eth1 address 02:29:48:00:04:01 netns nslab-isislab.r4 type veth peer name eth0 address 02:29:48:00:05:00 netns nslab-isislab.r5
+ip link add name eth1 address 02:29:48:00:05:01 netns nslab-isislab.r5 type veth peer name eth1 address 02:29:48:00:01:01 netns nslab-isislab.r1
+ip link add name eth0 address 02:29:48:00:06:00 netns nslab-isislab.h1 type veth peer name eth2 address 02:29:48:00:01:02 netns nslab-isislab.r1
+ip link add name eth0 address 02:29:48:00:07:00 netns nslab-isislab.h2 type veth peer name eth2 address 02:29:48:00:03:02 netns nslab-isislab.r3
 
 # stage configure (91)
 ip netns exec nslab-isislab.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -964,12 +964,12 @@ ip netns add nslab-lrl.h3
 ip netns add nslab-lrl.h4
 
 # stage links (6)
-ip link add name eth0 netns nslab-lrl.h1 type veth peer name eth0 netns nslab-lrl.s1
-ip link add name eth0 netns nslab-lrl.h2 type veth peer name eth1 netns nslab-lrl.s1
-ip link add name eth2 netns nslab-lrl.s1 type veth peer name eth0 netns nslab-lrl.r1
-ip link add name eth1 netns nslab-lrl.r1 type veth peer name eth0 netns nslab-lrl.s2
-ip link add name eth0 netns nslab-lrl.h3 type veth peer name eth1 netns nslab-lrl.s2
-ip link add name eth0 netns nslab-lrl.h4 type veth peer name eth2 netns nslab-lrl.s2
+ip link add name eth0 address 02:0d:b0:00:04:00 netns nslab-lrl.h1 type veth peer name eth0 address 02:0d:b0:00:02:00 netns nslab-lrl.s1
+ip link add name eth0 address 02:0d:b0:00:05:00 netns nslab-lrl.h2 type veth peer name eth1 address 02:0d:b0:00:02:01 netns nslab-lrl.s1
+ip link add name eth2 address 02:0d:b0:00:02:02 netns nslab-lrl.s1 type veth peer name eth0 address 02:0d:b0:00:01:00 netns nslab-lrl.r1
+ip link add name eth1 address 02:0d:b0:00:01:01 netns nslab-lrl.r1 type veth peer name eth0 address 02:0d:b0:00:03:00 netns nslab-lrl.s2
+ip link add name eth0 address 02:0d:b0:00:06:00 netns nslab-lrl.h3 type veth peer name eth1 address 02:0d:b0:00:03:01 netns nslab-lrl.s2
+ip link add name eth0 address 02:0d:b0:00:07:00 netns nslab-lrl.h4 type veth peer name eth2 address 02:0d:b0:00:03:02 netns nslab-lrl.s2
 
 # stage configure (71)
 ip netns exec nslab-lrl.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -1064,18 +1064,18 @@ ip netns add nslab-ospfring.h3
 ip netns add nslab-ospfring.h4
 
 # stage links (12)
-ip link add name eth0 netns nslab-ospfring.r1 type veth peer name eth0 netns nslab-ospfring.r2
-ip link add name eth1 netns nslab-ospfring.r2 type veth peer name eth0 netns nslab-ospfring.r3
-ip link add name eth1 netns nslab-ospfring.r3 type veth peer name eth0 netns nslab-ospfring.r4
-ip link add name eth1 netns nslab-ospfring.r4 type veth peer name eth0 netns nslab-ospfring.r5
-ip link add name eth1 netns nslab-ospfring.r5 type veth peer name eth0 netns nslab-ospfring.r6
-ip link add name eth1 netns nslab-ospfring.r6 type veth peer name eth1 netns nslab-ospfring.r1
-ip link add name eth2 netns nslab-ospfring.r1 type veth peer name eth0 netns nslab-ospfring.s1
-ip link add name eth0 netns nslab-ospfring.h1 type veth peer name eth1 netns nslab-ospfring.s1
-ip link add name eth0 netns nslab-ospfring.h2 type veth peer name eth2 netns nslab-ospfring.s1
-ip link add name eth2 netns nslab-ospfring.r4 type veth peer name eth0 netns nslab-ospfring.s2
-ip link add name eth0 netns nslab-ospfring.h3 type veth peer name eth1 netns nslab-ospfring.s2
-ip link add name eth0 netns nslab-ospfring.h4 type veth peer name eth2 netns nslab-ospfring.s2
+ip link add name eth0 address 02:ff:e4:00:01:00 netns nslab-ospfring.r1 type veth peer name eth0 address 02:ff:e4:00:02:00 netns nslab-ospfring.r2
+ip link add name eth1 address 02:ff:e4:00:02:01 netns nslab-ospfring.r2 type veth peer name eth0 address 02:ff:e4:00:03:00 netns nslab-ospfring.r3
+ip link add name eth1 address 02:ff:e4:00:03:01 netns nslab-ospfring.r3 type veth peer name eth0 address 02:ff:e4:00:04:00 netns nslab-ospfring.r4
+ip link add name eth1 address 02:ff:e4:00:04:01 netns nslab-ospfring.r4 type veth peer name eth0 address 02:ff:e4:00:05:00 netns nslab-ospfring.r5
+ip link add name eth1 address 02:ff:e4:00:05:01 netns nslab-ospfring.r5 type veth peer name eth0 address 02:ff:e4:00:06:00 netns nslab-ospfring.r6
+ip link add name eth1 address 02:ff:e4:00:06:01 netns nslab-ospfring.r6 type veth peer name eth1 address 02:ff:e4:00:01:01 netns nslab-ospfring.r1
+ip link add name eth2 address 02:ff:e4:00:01:02 netns nslab-ospfring.r1 type veth peer name eth0 address 02:ff:e4:00:07:00 netns nslab-ospfring.s1
+ip link add name eth0 address 02:ff:e4:00:09:00 netns nslab-ospfring.h1 type veth peer name eth1 address 02:ff:e4:00:07:01 netns nslab-ospfring.s1
+ip link add name eth0 address 02:ff:e4:00:0a:00 netns nslab-ospfring.h2 type veth peer name eth2 address 02:ff:e4:00:07:02 netns nslab-ospfring.s1
+ip link add name eth2 address 02:ff:e4:00:04:02 netns nslab-ospfring.r4 type veth peer name eth0 address 02:ff:e4:00:08:00 netns nslab-ospfring.s2
+ip link add name eth0 address 02:ff:e4:00:0b:00 netns nslab-ospfring.h3 type veth peer name eth1 address 02:ff:e4:00:08:01 netns nslab-ospfring.s2
+ip link add name eth0 address 02:ff:e4:00:0c:00 netns nslab-ospfring.h4 type veth peer name eth2 address 02:ff:e4:00:08:02 netns nslab-ospfring.s2
 
 # stage configure (146)
 ip netns exec nslab-ospfring.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -1618,10 +1618,10 @@ ip netns add nslab-chain.r3
 ip netns add nslab-chain.h2
 
 # stage links (4)
-ip link add name eth0 netns nslab-chain.h1 type veth peer name eth0 netns nslab-chain.r1
-ip link add name eth1 netns nslab-chain.r1 type veth peer name eth0 netns nslab-chain.r2
-ip link add name eth1 mtu 9000 netns nslab-chain.r2 type veth peer name eth0 mtu 9000 netns nslab-chain.r3
-ip link add name eth1 netns nslab-chain.r3 type veth peer name eth0 netns nslab-chain.h2
+ip link add name eth0 address 02:c3:62:00:01:00 netns nslab-chain.h1 type veth peer name eth0 address 02:c3:62:00:02:00 netns nslab-chain.r1
+ip link add name eth1 address 02:c3:62:00:02:01 netns nslab-chain.r1 type veth peer name eth0 address 02:c3:62:00:03:00 netns nslab-chain.r2
+ip link add name eth1 mtu 9000 address 02:c3:62:00:03:01 netns nslab-chain.r2 type veth peer name eth0 mtu 9000 address 02:c3:62:00:04:00 netns nslab-chain.r3
+ip link add name eth1 address 02:c3:62:00:04:01 netns nslab-chain.r3 type veth peer name eth0 address 02:c3:62:00:05:00 netns nslab-chain.h2
 
 # stage configure (67)
 ip netns exec nslab-chain.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -1705,10 +1705,10 @@ ip netns add nslab-star.h3
 ip netns add nslab-star.h4
 
 # stage links (4)
-ip link add name eth0 netns nslab-star.h1 type veth peer name eth0 netns nslab-star.s1
-ip link add name eth0 netns nslab-star.h2 type veth peer name eth1 netns nslab-star.s1
-ip link add name eth0 netns nslab-star.h3 type veth peer name eth2 netns nslab-star.s1
-ip link add name eth0 netns nslab-star.h4 type veth peer name eth3 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:02:00 netns nslab-star.h1 type veth peer name eth0 address 02:fe:4a:00:01:00 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:03:00 netns nslab-star.h2 type veth peer name eth1 address 02:fe:4a:00:01:01 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:04:00 netns nslab-star.h3 type veth peer name eth2 address 02:fe:4a:00:01:02 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:05:00 netns nslab-star.h4 type veth peer name eth3 address 02:fe:4a:00:01:03 netns nslab-star.s1
 
 # stage configure (39)
 ip netns exec nslab-star.s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
@@ -1761,7 +1761,7 @@ ip netns add nslab-two-hosts.h1
 ip netns add nslab-two-hosts.h2
 
 # stage links (1)
-ip link add name eth0 netns nslab-two-hosts.h1 type veth peer name eth0 netns nslab-two-hosts.h2
+ip link add name eth0 address 02:6c:74:00:01:00 netns nslab-two-hosts.h1 type veth peer name eth0 address 02:6c:74:00:02:00 netns nslab-two-hosts.h2
 
 # stage configure (12)
 ip -n nslab-two-hosts.h1 link set dev lo up
@@ -1791,12 +1791,12 @@ ip netns add nslab-vrf-lite.red2
 ip netns add nslab-vrf-lite.blue2
 
 # stage links (6)
-ip link add name eth0 netns nslab-vrf-lite.pe1 type veth peer name eth0 netns nslab-vrf-lite.pe2
-ip link add name eth1 netns nslab-vrf-lite.pe1 type veth peer name eth1 netns nslab-vrf-lite.pe2
-ip link add name eth2 netns nslab-vrf-lite.pe1 type veth peer name eth0 netns nslab-vrf-lite.red1
-ip link add name eth3 netns nslab-vrf-lite.pe1 type veth peer name eth0 netns nslab-vrf-lite.blue1
-ip link add name eth2 netns nslab-vrf-lite.pe2 type veth peer name eth0 netns nslab-vrf-lite.red2
-ip link add name eth3 netns nslab-vrf-lite.pe2 type veth peer name eth0 netns nslab-vrf-lite.blue2
+ip link add name eth0 address 02:cf:f8:00:01:00 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:02:00 netns nslab-vrf-lite.pe2
+ip link add name eth1 address 02:cf:f8:00:01:01 netns nslab-vrf-lite.pe1 type veth peer name eth1 address 02:cf:f8:00:02:01 netns nslab-vrf-lite.pe2
+ip link add name eth2 address 02:cf:f8:00:01:02 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:03:00 netns nslab-vrf-lite.red1
+ip link add name eth3 address 02:cf:f8:00:01:03 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:04:00 netns nslab-vrf-lite.blue1
+ip link add name eth2 address 02:cf:f8:00:02:02 netns nslab-vrf-lite.pe2 type veth peer name eth0 address 02:cf:f8:00:05:00 netns nslab-vrf-lite.red2
+ip link add name eth3 address 02:cf:f8:00:02:03 netns nslab-vrf-lite.pe2 type veth peer name eth0 address 02:cf:f8:00:06:00 netns nslab-vrf-lite.blue2
 
 # stage configure (58)
 ip netns exec nslab-vrf-lite.pe1 sysctl -qw net.ipv4.ip_forward=1
