@@ -208,10 +208,10 @@ export class Lab {
     return n.netns;
   }
 
-  /** The argv that runs `argv` in the node: its namespace, and its private directories (e.g. its own /etc/frr). */
+  /** The argv that runs `argv` in the node: its namespace, the lab's hosts file, and its private directories (e.g. its own /etc/frr). */
   entryArgv(node: string, argv: string[]): string[] {
     const ns = this.netnsOf(node);
-    return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!), this.store.labDir(this.name), argv);
+    return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!, this.topology.files), this.store.labDir(this.name), argv);
   }
 
   /** Run argv inside a node's namespace (no shell), with the node's env. */

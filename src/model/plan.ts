@@ -1,6 +1,8 @@
 // A plan is an ordered list of stages; each stage holds kernel operations that may run in any order
 // relative to each other (the executor batches and parallelises them), but only after the previous stage.
 
+import { entrySource, SYSCALLS } from './entry.js';
+
 export type OperationKind =
   | 'netns.add'
   | 'netns.del'
@@ -48,7 +50,7 @@ export interface Operation {
   /** exec/start/service: the node's private directories, mounted over their targets for this process. */
   binds?: Bind[];
   /** files.write: the directory (relative to the lab's state folder), its owner, and the files to write in it. */
-  dir?: { source: string; target: string; owner?: string; files: Record<string, string> };
+  dir?: { source: string; target: string; owner?: string; files: Record<string, string>; mode?: number };
   /** service.start/stop: which service, and how to tell it is ready. */
   service?: { node: string; name: string; after: string[]; readyFile?: string; check?: string[] };
 }
@@ -58,28 +60,43 @@ export function privateDirSource(node: string, target: string): string {
   return `nodes/${node}/${target.replace(/^\/+/, '').replace(/\//g, '_')}`;
 }
 
-/** A node's private directories as bind mounts, for every process that runs in it. */
-export function nodeBinds(n: { name: string; dirs?: { target: string }[] }): Bind[] {
-  return (n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target }));
+/** Where the lab's shared files live, relative to its state folder: lab/hosts. */
+export function labFileSource(name: string): string {
+  return `lab/${name}`;
 }
 
 /**
- * The argv that runs `argv` in a node: `ip netns exec` (which also gives the process the namespace's /sys and
- * /etc/netns files), and for a node with private directories a shell that bind-mounts them first. The mounts are
- * made inside the private mount namespace that `ip netns exec` creates (with / as a slave), so they are seen by
- * this process and its children only and vanish with them: nothing to undo on the host.
+ * What every process that runs in a node sees mounted: the lab's shared files (its /etc/hosts), then the node's
+ * private directories. `files` is the topology's (a journal written before they existed has none).
+ */
+export function nodeBinds(n: { name: string; dirs?: { target: string }[] }, files: readonly { name: string; target: string }[] = []): Bind[] {
+  return [
+    ...files.map((f) => ({ source: labFileSource(f.name), target: f.target })),
+    ...(n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target })),
+  ];
+}
+
+/**
+ * The argv that runs `argv` in a node. Without binds, `ip netns exec` (which also gives the process the
+ * namespace's /sys and /etc/netns files). With binds, the entry program (model/entry.ts), one process that also
+ * bind-mounts them, in the private mount namespace it creates (with / as a slave), so they are seen by this
+ * process and its children only and vanish with them: nothing to undo on the host. `arch` null (or one
+ * without known system call numbers) gives the equivalent shell form, which is also how a plan is printed:
+ * `ip netns exec` and a shell that runs `mount --bind` for each, then exec()s the command.
  * Why mounts rather than FRR's `-N <pathspace>`: `-N` keeps the daemons' config in /etc/frr/<pathspace>/ and their
  * sockets in /var/run/frr/<pathspace>/, on the host, so those would have to be journaled and removed, and every
  * vtysh would need `-N` too: `nslab exec LAB r1 -- vtysh` could not reach r1's FRR as typed. With the mounts the
  * node's processes see plain /etc/frr and /var/run/frr, which are r1's own, and the files live in the lab's state
- * folder, removed with it. The cost, measured on the loaded 2-core machine: `ip netns exec NS true` 52 ms, with
- * the shell and three bind mounts 165 ms; only nodes that have private directories pay it.
+ * folder, removed with it. The same holds for /etc/hosts, which iproute2's /etc/netns/NS/hosts would put under the
+ * host's /etc.
  */
-export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: string, argv: string[]): string[] {
-  const enter = ['ip', 'netns', 'exec', netns];
-  if (!binds.length) return [...enter, ...argv];
-  const script = 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"';
-  return [...enter, 'sh', '-c', script, 'sh', ...binds.flatMap((b) => [`${labDir}/${b.source}`, b.target]), '--', ...argv];
+export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: string, argv: string[], arch: string | null = process.arch): string[] {
+  if (!binds.length) return ['ip', 'netns', 'exec', netns, ...argv];
+  const pairs = binds.flatMap((b) => [`${labDir}/${b.source}`, b.target]);
+  const n = arch ? SYSCALLS[arch] : undefined;
+  if (n) return ['perl', '-e', entrySource(n), '--', netns, ...pairs, '--', ...argv];
+  const script = 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"';
+  return ['ip', 'netns', 'exec', netns, 'sh', '-c', script, 'sh', ...pairs, '--', ...argv];
 }
 
 export interface Stage {
@@ -121,7 +138,7 @@ export function renderOperation(op: Operation): string {
     case 'start':
     case 'service':
       if (op.kind === 'service.stop') return `kill -TERM <pid of ${op.subject}>`;
-      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`) +
+      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args, null) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`) +
         (op.tool === 'start' || op.tool === 'service' ? ' &' : '');
     case 'files': {
       const d = op.dir!;
