@@ -108,15 +108,19 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
     )
     .command(
       'run <scenario..>',
-      'run scenarios: build the lab, run the steps and checks, always tear down; exit 0 pass, 1 failed check, 2 error',
+      'run scenarios: build the lab, run the steps and checks, always tear down (--lab LAB: on a lab already up, left up); exit 0 pass, 1 failed check, 2 error',
       (y) =>
         y
           .positional('scenario', { type: 'string', array: true, describe: 'scenario files (YAML)' })
           .option('report', { type: 'string', array: true, describe: 'json=FILE | junit=FILE | tap[=FILE] | html=DIR (repeatable)' })
           .option('keep', { type: 'boolean', describe: 'leave the lab up afterwards for debugging' })
+          .option('lab', { type: 'string', describe: "run the steps on this lab, already up (e.g. configured by hand): it is neither built nor torn down, and must have the nodes and links the steps name" })
           .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run inside user-mode Linux (has netem; no root needed)' }),
-      run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args))),
+      run(async (argv) => {
+        if (argv.kernel === 'uml' && argv.lab !== undefined) throw new NslabError('E_USAGE', '--lab runs on a lab that is up on this host; --kernel uml builds its own', { hint: 'drop --kernel uml' });
+        return argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args);
+      }),
     )
     .command(
       'graph <file>',
