@@ -62,10 +62,27 @@ export async function up(argv: Argv): Promise<number> {
   const sig = abortOnSignals();
   const started = performance.now();
   try {
-    const lab = await Lab.up(t, { onProgress: progress, signal: sig.signal });
+    // --console: the lab lives as long as the console (as `mn` does); ephemeral, so that `nslab clean` removes it
+    // if this process is killed outright.
+    const lab = await Lab.up(t, { onProgress: progress, signal: sig.signal, ...(argv.console ? { lifetime: 'ephemeral' as const } : {}) });
     sig.done(); // built: a signal from here on has nothing to roll back
     progress.end();
     const ms = Math.round(performance.now() - started);
+    if (argv.console) {
+      out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms); it goes down when the console ends`);
+      sig.dispose();
+      try {
+        return await (await import('./console.js')).runConsole(lab);
+      } finally {
+        const stop = abortOnSignals(); // teardown runs to the end whatever arrives
+        try {
+          const r = await lab.down();
+          out(`lab '${r.lab}' is down (${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped)${leftAlone(r)}`);
+        } finally {
+          stop.dispose();
+        }
+      }
+    }
     if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms }));
     else out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms)\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nremove it:     nslab down ${lab.name}`);
     return 0;
@@ -91,6 +108,13 @@ export async function show(argv: Argv): Promise<number> {
   const r = await showLab(argv.lab as string);
   out(argv.json ? JSON.stringify(r) : formatShow(r));
   return 0;
+}
+
+export async function openConsole(argv: Argv): Promise<number> {
+  requireRoot();
+  const lab = Lab.open(argv.lab as string);
+  lab.assertUp();
+  return (await import('./console.js')).runConsole(lab);
 }
 
 export async function exec(argv: Argv): Promise<number> {

@@ -56,8 +56,12 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .option('topo', { type: 'string', describe: 'generate the lab: single,N | linear,N | tree,D,F | ring,N | fattree,K | dumbbell,N' })
           .option('name', { type: 'string', describe: 'lab name for --topo (default: the generator name)' })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run the lab inside user-mode Linux (has netem; no root needed); an interactive shell, or the command after --' })
+          .option('console', { type: 'boolean', describe: 'then open the console on it (as nslab console), and take the lab down when the console ends' })
           .option('json', jsonOption),
-      run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
+      run(async (argv) => {
+        if (argv.console && (argv.kernel === 'uml' || argv['dry-run'] || argv.json)) throw new NslabError('E_USAGE', '--console goes with neither --kernel uml, --dry-run nor --json', { hint: 'nslab up FILE --console' });
+        return argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv);
+      }),
     )
     .command('down <lab>', 'tear a lab down: stop its processes and delete its namespaces', (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).option('json', jsonOption), run(lazy('down')))
     .command(
@@ -65,6 +69,12 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
       "a running lab's nodes, interfaces, addresses, peers, link states (read from the kernel now), impairments and processes",
       (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).option('json', jsonOption),
       run(lazy('show')),
+    )
+    .command(
+      'console <lab>',
+      "a console on a running lab, like Mininet's CLI: pingall, pingpair, NODE CMD (node names resolve), link A B down|up, impair, iperf, net, links, show, graph, help; reads commands from a pipe too",
+      (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }),
+      run(lazy('openConsole')),
     )
     .command('ls', 'list the labs on this machine', (y) => y.option('json', jsonOption), run(lazy('ls', 'ls')))
     .command(
