@@ -170,7 +170,7 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
       node(p.from, [...path, 'ping', 'from'], true);
       if (nodes.has(p.to)) node(p.to, [...path, 'ping', 'to'], true);
       else if (!/^[0-9a-fA-F:.]+$/.test(p.to)) ref('node', p.to, [...path, 'ping', 'to']);
-      else if (!topologyError && !/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
+      if (!nodes.has(p.to) && !topologyError && !/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
       spec = { kind: 'ping', from: p.from, to: p.to, count: p.count ?? PING_DEFAULTS.count, intervalS: (dur(p.interval, [...path, 'ping', 'interval']) ?? PING_DEFAULTS.intervalS * 1000) / 1000, family: p.family, size: p.size };
     } else if (rs.iperf3) {
       const p = rs.iperf3;
@@ -219,7 +219,6 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
       if (!nodes.has(to) && !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(to))
         add([...path, 'route', 'to'], 'E_UNKNOWN_NODE', `'${to}' is neither a node, an address nor a prefix`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
       else if (nodes.has(to)) node(to, [...path, 'route', 'to'], true);
-      else if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(to)) ref('node', to, [...path, 'route', 'to']);
       spec = { kind: 'route', node: rs.route.node, to, family: rs.route.family };
     } else if (rs.converge) {
       spec = { kind: 'converge', timeoutMs: dur(rs.converge.timeout, [...path, 'converge', 'timeout']) ?? 60_000, settleMs: dur(rs.converge.settle, [...path, 'converge', 'settle']) ?? 1_000 };
