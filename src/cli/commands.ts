@@ -84,7 +84,7 @@ export async function up(argv: Argv): Promise<number> {
       }
     }
     if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms }));
-    else out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms)\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nconsole:       nslab console ${lab.name}    (pingall, h1 ping h2, link h1 s1 down, …)\nremove it:     nslab down ${lab.name}`);
+    else out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms)\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nconsole:       nslab console ${lab.name}    (pingall, NODE CMD, link A B down|up, help)\nremove it:     nslab down ${lab.name}`);
     return 0;
   } finally {
     progress.end();
