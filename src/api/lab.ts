@@ -237,12 +237,12 @@ export class Lab {
     return n.netns;
   }
 
-  /** The argv that runs `argv` in the node: its namespace, and its private directories (e.g. its own /etc/frr). */
+  /** The argv that runs `argv` in the node: its namespace, the lab's hosts file, and its private directories (e.g. its own /etc/frr). */
   entryArgv(node: string, argv: string[]): string[] {
     const ns = this.netnsOf(node);
     // Only nodes with limits have cgroups; the journal (read once) says where they are.
     const cg = this.topology.nodes.find((x) => x.name === node)!.limits ? (this.cgroups ??= this.store.read(this.name)?.cgroups) : undefined;
-    return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!), this.store.labDir(this.name), argv, nodeCgroupProcs(cg, node));
+    return nodeEntryArgv(ns, nodeBinds(this.topology.nodes.find((x) => x.name === node)!, this.topology.files), this.store.labDir(this.name), argv, nodeCgroupProcs(cg, node));
   }
 
   /**

@@ -17,6 +17,7 @@ import { installMininet, mininetAvailable, mininetCleanup, runMininet } from './
 import { execRoundTrips, generated, runNslab, type NslabRun } from './nslab.js';
 import { cliSpeed, cliSpeedGoals, type CliSpeed } from './cli-speed.js';
 import { routingBench } from './routing.js';
+import { consoleSpeed, consoleSpeedGoal, type ConsoleSpeed } from './console-speed.js';
 import { settleNamespaces, liveNetNamespaces } from './settle.js';
 import { runTimed } from './spawn.js';
 import { median, scalingOf, spread, type Scaling } from './stats.js';
@@ -339,6 +340,7 @@ function report(o: Options, cases: Case[], mn: boolean, extra: Record<string, un
     goals.push({ goal: 'lab.exec round trip vs bare ip netns exec', value: `${lib.toFixed(1)} / ${bare.toFixed(1)} ms = ${ratio(lib / bare)} (async bare ${median(ex.rt.bareAsyncMs).toFixed(1)} ms)`, target: '≤ 2', met: lib / bare <= 2 });
   }
   if (extra.cli) goals.push(...cliSpeedGoals(extra.cli as CliSpeed[]));
+  if (extra.console) goals.push(consoleSpeedGoal(extra.console as ConsoleSpeed));
   for (const [k, s] of Object.entries(scaling))
     if (!k.startsWith('mininet') || s.nodes.length >= 3)
       goals.push({ goal: `linear scaling, ${k}`, value: `marginal ms/node first→last ${s.marginalMsPerNode.map((m) => m.toFixed(2)).join(' → ')}; avg per-node cost largest/smallest ${ratio(s.perNodeCostRatio)}; fit ${s.fit.slopeMsPerNode.toFixed(2)} ms/node + ${fmt(s.fit.interceptMs)} ms, R² ${s.fit.r2.toFixed(3)}`, target: 'no step > 1.5× earlier marginal', met: s.superlinearSteps.length === 0 });
@@ -415,6 +417,7 @@ async function inner(o: Options): Promise<number> {
       result = await bench(o, ac.signal, owned);
       if (!ac.signal.aborted) extra.exec = await execBench(o, ac.signal, owned);
       if (!ac.signal.aborted) extra.cli = await cliSpeed(cliPath, CLI_LAB_HOSTS, o.cliCount, ac.signal, owned);
+      if (!ac.signal.aborted) extra.console = await consoleSpeed(cliPath, 50, 3, ac.signal, owned);
       if (!ac.signal.aborted) extra.rss = await rssBench(o, ac.signal, owned);
     }
   } catch (e) {

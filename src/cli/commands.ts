@@ -65,17 +65,34 @@ export async function up(argv: Argv): Promise<number> {
   const sig = abortOnSignals();
   const started = performance.now();
   try {
-    const lab = await Lab.up(t, { onProgress: progress, signal: sig.signal });
+    // --console: the lab lives as long as the console (as `mn` does); ephemeral, so that `nslab clean` removes it
+    // if this process is killed outright.
+    const lab = await Lab.up(t, { onProgress: progress, signal: sig.signal, ...(argv.console ? { lifetime: 'ephemeral' as const } : {}) });
     sig.done(); // built: a signal from here on has nothing to roll back
     const builtMs = Math.round(performance.now() - started);
     const converged = waitMs === undefined ? undefined : await waitForRouting(lab, waitMs, progress);
     progress.end();
     const ms = Math.round(performance.now() - started);
+    if (argv.console) {
+      out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${ms} ms); it goes down when the console ends`);
+      sig.dispose();
+      try {
+        return await (await import('./console.js')).runConsole(lab);
+      } finally {
+        const stop = abortOnSignals(); // teardown runs to the end whatever arrives
+        try {
+          const r = await lab.down();
+          out(`lab '${r.lab}' is down (${r.namespacesDeleted.length} namespaces deleted, ${r.processesKilled} processes stopped)${leftAlone(r)}`);
+        } finally {
+          stop.dispose();
+        }
+      }
+    }
     const conv = converged ? { convergedMs: Math.round(converged.timeMs) } : {};
     if (argv.json) out(JSON.stringify({ ...(topologyJson(lab.topology) as object), upMs: ms, ...(converged ? { builtMs } : {}), ...conv }));
     else {
       const timing = converged ? `built in ${builtMs} ms, routing converged ${humanDuration(converged.timeMs)} later` : `${ms} ms`;
-      out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${timing})\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nremove it:     nslab down ${lab.name}`);
+      out(`lab '${lab.name}' is up (${t.nodes.length} nodes, ${t.links.length} links, ${timing})\n\n${summarizeTopology(t)}\n\nenter a node:  nslab shell ${lab.name} ${t.nodes.find((n) => n.kind !== 'switch')?.name ?? t.nodes[0].name}\nconsole:       nslab console ${lab.name}    (pingall, NODE CMD, link A B down|up, help)\nremove it:     nslab down ${lab.name}`);
     }
     if (argv.web) return (await import('./web.js')).serveWeb(lab.name, argv, { upped: true });
     return 0;
@@ -127,6 +144,13 @@ export async function show(argv: Argv): Promise<number> {
   const r = await showLab(argv.lab as string);
   out(argv.json ? JSON.stringify(r) : formatShow(r));
   return 0;
+}
+
+export async function openConsole(argv: Argv): Promise<number> {
+  requireRoot();
+  const lab = Lab.open(argv.lab as string);
+  lab.assertUp();
+  return (await import('./console.js')).runConsole(lab);
 }
 
 export async function exec(argv: Argv): Promise<number> {

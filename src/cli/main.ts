@@ -64,8 +64,12 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
           .options(webOptions)
           .option('wait', { type: 'boolean', default: true, describe: 'a routed lab (routing: ospf, bgp, isis): return once every host reaches every host and the routes hold still; --no-wait returns when the daemons have started' })
           .option('wait-timeout', { type: 'string', default: '60s', describe: 'give up waiting for convergence after this long (exit 2, the lab stays up)' })
+          .option('console', { type: 'boolean', describe: 'then open the console on it (as nslab console), and take the lab down when the console ends' })
           .option('json', jsonOption),
-      run(async (argv) => (argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv))),
+      run(async (argv) => {
+        if (argv.console && (argv.kernel === 'uml' || argv['dry-run'] || argv.json)) throw new NslabError('E_USAGE', '--console goes with neither --kernel uml, --dry-run nor --json', { hint: 'nslab up FILE --console' });
+        return argv.kernel === 'uml' && !argv['dry-run'] ? (await import('./uml.js')).upUml(argv, args) : lazy('up')(argv);
+      }),
     )
     .command(
       'web <lab>',
@@ -79,6 +83,12 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
       "a running lab's nodes, interfaces, addresses, peers, link states (read from the kernel now), impairments and processes",
       (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }).option('json', jsonOption),
       run(lazy('show')),
+    )
+    .command(
+      'console <lab>',
+      "a console on a running lab, like Mininet's CLI: pingall, pingpair, NODE CMD (node names resolve), link A B down|up, impair, iperf, net, links, show, graph, help; reads commands from a pipe too",
+      (y) => y.positional('lab', { type: 'string', describe: "the lab's name (nslab ls lists them)" }),
+      run(lazy('openConsole')),
     )
     .command('ls', 'list the labs on this machine', (y) => y.option('json', jsonOption), run(lazy('ls', 'ls')))
     .command(
@@ -122,18 +132,22 @@ export async function main(argsIn: string[] = hideBin(process.argv)): Promise<nu
     )
     .command(
       'run <scenario..>',
-      'run scenarios: build the lab, run the steps and checks, always tear down; exit 0 pass, 1 failed check, 2 error',
+      'run scenarios: build the lab, run the steps and checks, always tear down (--lab LAB: on a lab already up, left up); exit 0 pass, 1 failed check, 2 error',
       (y) =>
         y
           .positional('scenario', { type: 'string', array: true, describe: 'scenario files (YAML)' })
           .option('report', { type: 'string', array: true, describe: 'json=FILE | junit=FILE | tap[=FILE] | html=DIR (repeatable)' })
           .option('keep', { type: 'boolean', describe: 'leave the lab up afterwards for debugging' })
+          .option('lab', { type: 'string', describe: "run the steps on this lab, already up (e.g. configured by hand): it is neither built nor torn down, and must have the nodes and links the steps name" })
           .option('artifacts', { type: 'string', describe: 'where captures (pcaps) go (default ./nslab-artifacts)' })
           .option('web', { type: 'boolean', describe: "serve each scenario's lab as a web view (see nslab web) while it runs: its steps, link figures and terminals" })
           .options(webOptions)
           .option('strict-health', { type: 'boolean', describe: "exit 2 when the emulation's health was at risk in any step (for CI that would rather retry than trust a busy machine)" })
           .option('kernel', { choices: ['host', 'uml'] as const, default: 'host', describe: 'uml: run inside user-mode Linux (has netem; no root needed)' }),
-      run(async (argv) => (argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args))),
+      run(async (argv) => {
+        if (argv.kernel === 'uml' && argv.lab !== undefined) throw new NslabError('E_USAGE', '--lab runs on a lab that is up on this host; --kernel uml builds its own', { hint: 'drop --kernel uml' });
+        return argv.kernel === 'uml' ? (await import('./uml.js')).runUml(argv, args) : (await import('./run.js')).run(argv, args);
+      }),
     )
     .command(
       'graph <file>',

@@ -4,12 +4,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NslabError } from '../model/index.js';
 import { humanHooks, toJUnit, toJsonReport, toTap } from '../report/index.js';
-import { loadScenario } from '../scenario/load.js';
+import { checkScenarioFitsLab, loadScenario } from '../scenario/load.js';
 import type { ScenarioResult } from '../scenario/model.js';
 import { runScenario, type RunHooks } from '../scenario/run.js';
 import { withUmlCommand } from './uml.js';
 import { abortOnSignals } from './output.js';
-import { requireRoot } from '../api/index.js';
+import { Lab, requireRoot } from '../api/index.js';
 import { UML_PROBE_MS } from '../health/index.js';
 
 type Argv = Record<string, unknown>;
@@ -52,7 +52,15 @@ export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scen
   const reports = parseReports(((argv.report as string[] | undefined) ?? []).map(String));
   // Load every scenario first: a typo in the third file is reported before the first lab is built.
   const scenarios = files.map((f) => loadScenario(f));
+  const onLab = argv.lab as string | undefined;
+  if (onLab !== undefined && argv.keep) throw new NslabError('E_USAGE', '--keep and --lab do not go together: --lab never builds or tears down a lab', { hint: `nslab run --lab ${onLab} SCENARIO` });
   requireRoot();
+  // --lab: every scenario must fit the running lab before any step runs (located problems, exit 2).
+  if (onLab !== undefined) {
+    const lab = Lab.open(onLab);
+    lab.assertUp();
+    for (const s of scenarios) checkScenarioFitsLab(s, lab.topology);
+  }
   const tapToStdout = reports.some((r) => r.format === 'tap' && !r.path);
   // With TAP on stdout, the human lines go to stderr so the TAP stream stays parseable.
   const human = (s: string) => (tapToStdout ? process.stderr : process.stdout).write(s);

@@ -16,21 +16,8 @@
 // It stops at the first failure with `@@nslab-fail K MESSAGE` on stderr (K: operations done).
 
 import { NETNS_DIR, type RunResult, type Runner } from '../sys/index.js';
-import { NslabError, renderOperation, type Operation } from '../model/index.js';
+import { NslabError, renderOperation, SYSCALLS, type Operation } from '../model/index.js';
 import { encodeGetLink, encodeIpLine } from './netlink.js';
-
-// System call numbers by architecture (Node's process.arch names): setns(2), unshare(2), mount(2). On another
-// architecture the relay is not used.
-const SYSCALLS: Partial<Record<string, { setns: number; unshare: number; mount: number }>> = {
-  x64: { setns: 308, unshare: 272, mount: 165 },
-  ia32: { setns: 346, unshare: 310, mount: 21 },
-  arm64: { setns: 268, unshare: 97, mount: 40 },
-  arm: { setns: 375, unshare: 337, mount: 21 },
-  riscv64: { setns: 268, unshare: 97, mount: 40 },
-  loong64: { setns: 268, unshare: 97, mount: 40 },
-  ppc64: { setns: 350, unshare: 282, mount: 21 },
-  s390x: { setns: 339, unshare: 303, mount: 21 },
-};
 
 export const RELAY_SOURCE = String.raw`
 use strict; use warnings; use Fcntl;

@@ -43,7 +43,7 @@ function serviceFailed(op: Operation, message: string, detail: string, command: 
 
 export async function runServiceStage(stage: Stage, journal: Journal, deps: ServiceDeps): Promise<void> {
   const labDir = deps.store.labDir(journal.lab);
-  for (const op of stage.ops) if (op.kind === 'files.write') writePrivateDir(join(labDir, op.dir!.source), op.dir!.files, op.dir!.owner);
+  for (const op of stage.ops) if (op.kind === 'files.write') writePrivateDir(join(labDir, op.dir!.source), op.dir!.files, op.dir!.owner, op.dir!.mode);
   const starts = stage.ops.filter((o) => o.kind === 'service.start');
   const tag = { [OWNER_ENV]: ownerEnvValue(journal) ?? journal.lab };
   const argvOf = (op: Operation, argv: string[]) => nodeEntryArgv(op.netns!, op.binds ?? [], labDir, argv, nodeCgroupProcs(journal.cgroups, op.service!.node));

@@ -4,3 +4,4 @@ export { buildGraph, endName, impairmentLines, GROUP_THRESHOLD, type GraphOption
 export { toDot, graphToDot, dotString, KIND_STYLE } from './dot.js';
 export { toMermaid, graphToMermaid, mermaidText } from './mermaid.js';
 export { toSvg, dotToSvg } from './svg.js';
+export { textTree } from './text.js';

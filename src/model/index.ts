@@ -4,6 +4,7 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './topology.js';
 export * from './plan.js';
+export * from './entry.js';
 export * from './journal.js';
 export * from './units.js';
 export * from './ip.js';

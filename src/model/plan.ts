@@ -1,6 +1,8 @@
 // A plan is an ordered list of stages; each stage holds kernel operations that may run in any order
 // relative to each other (the executor batches and parallelises them), but only after the previous stage.
 
+import { entrySource, SYSCALLS } from './entry.js';
+
 export type OperationKind =
   | 'netns.add'
   | 'netns.del'
@@ -50,7 +52,7 @@ export interface Operation {
   /** exec/start/service: the node's private directories, mounted over their targets for this process. */
   binds?: Bind[];
   /** files.write: the directory (relative to the lab's state folder), its owner, and the files to write in it. */
-  dir?: { source: string; target: string; owner?: string; files: Record<string, string> };
+  dir?: { source: string; target: string; owner?: string; files: Record<string, string>; mode?: number };
   /** service.start/stop: which service, and how to tell it is ready. */
   service?: { node: string; name: string; after: string[]; readyFile?: string; check?: string[] };
   /** cgroup.add: the node's limits (features/cgroup); the executor finds the hierarchies and makes the directory. */
@@ -62,52 +64,53 @@ export function privateDirSource(node: string, target: string): string {
   return `nodes/${node}/${target.replace(/^\/+/, '').replace(/\//g, '_')}`;
 }
 
-/** A node's private directories as bind mounts, for every process that runs in it. */
-export function nodeBinds(n: { name: string; dirs?: { target: string }[] }): Bind[] {
-  return (n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target }));
+/** Where the lab's shared files live, relative to its state folder: lab/hosts. */
+export function labFileSource(name: string): string {
+  return `lab/${name}`;
 }
 
 /**
- * mount(2)'s system call number where nslab knows it (asm/unistd.h of each architecture; the generic table that
- * arm64, riscv64 and loong64 share has it at 40). Elsewhere the entry falls back to the shell and mount(8).
+ * What every process that runs in a node sees mounted: the lab's shared files (its /etc/hosts), then the node's
+ * private directories. `files` is the topology's (a journal written before they existed has none).
  */
-const MOUNT_SYSCALL: Record<string, number> = { x64: 165, arm64: 40, riscv64: 40, loong64: 40, ia32: 21, arm: 21, ppc64: 21, s390x: 21 };
-
-/** Binds SRC over TGT for each pair before `--` (MS_BIND = 4096), then execs the rest: one process, no mount(8). */
-const BIND_PERL = (nr: number) =>
-  `while ($ARGV[0] ne "--") { my ($s, $t) = splice(@ARGV, 0, 2); syscall(${nr}, $s, $t, 0, 4096, 0) == 0 or do { print STDERR "mount --bind $s $t: $!\\n"; exit 126 } } shift; exec { $ARGV[0] } @ARGV or do { print STDERR "$ARGV[0]: $!\\n"; exit 127 }`;
-const BIND_SH = 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"';
+export function nodeBinds(n: { name: string; dirs?: { target: string }[] }, files: readonly { name: string; target: string }[] = []): Bind[] {
+  return [
+    ...files.map((f) => ({ source: labFileSource(f.name), target: f.target })),
+    ...(n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target })),
+  ];
+}
 
 /**
- * The argv that runs `argv` in a node: `ip netns exec` (which also gives the process the namespace's /sys and
- * /etc/netns files), and for a node with private directories a program that bind-mounts them first. The mounts are
- * made inside the private mount namespace that `ip netns exec` creates (with / as a slave), so they are seen by
- * this process and its children only and vanish with them: nothing to undo on the host.
+ * The argv that runs `argv` in a node. Without binds, `ip netns exec` (which also gives the process the
+ * namespace's /sys and /etc/netns files). With binds, the entry program (model/entry.ts), one process that also
+ * bind-mounts them, in the private mount namespace it creates (with / as a slave), so they are seen by this
+ * process and its children only and vanish with them: nothing to undo on the host. `arch` null (or one
+ * without known system call numbers) gives the equivalent shell form, which is also how a plan is printed:
+ * `ip netns exec` and a shell that runs `mount --bind` for each, then exec()s the command.
  * Why mounts rather than FRR's `-N <pathspace>`: `-N` keeps the daemons' config in /etc/frr/<pathspace>/ and their
  * sockets in /var/run/frr/<pathspace>/, on the host, so those would have to be journaled and removed, and every
  * vtysh would need `-N` too: `nslab exec LAB r1 -- vtysh` could not reach r1's FRR as typed. With the mounts the
  * node's processes see plain /etc/frr and /var/run/frr, which are r1's own, and the files live in the lab's state
- * folder, removed with it.
- * Why Perl's syscall() rather than a shell running mount(8) per directory: measured on the loaded 2-core machine
- * (load 14-16, 20 entries each), `ip netns exec NS true` took 18-25 ms, with sh and three `mount --bind` 72-76 ms,
- * with one perl doing the three mount(2) calls 34-43 ms: the mounts cost a third of what they did. A 50-router OSPF
- * lab enters 150 times to start its daemons. (Perl is part of every Debian system: perl-base.)
+ * folder, removed with it. The same holds for /etc/hosts, which iproute2's /etc/netns/NS/hosts would put under the
+ * host's /etc.
  */
-export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: string, argv: string[], cgroupProcs: readonly string[] = [], arch: string = process.arch): string[] {
-  const enter = ['ip', 'netns', 'exec', netns];
-  const pairs = binds.flatMap((b) => [`${labDir}/${b.source}`, b.target]);
-  const nr = Object.hasOwn(MOUNT_SYSCALL, arch) ? MOUNT_SYSCALL[arch] : undefined;
-  const inNode = !binds.length
-    ? [...enter, ...argv]
-    : nr === undefined
-      ? [...enter, 'sh', '-c', BIND_SH, 'sh', ...pairs, '--', ...argv]
-      : [...enter, 'perl', '-e', BIND_PERL(nr), ...pairs, '--', ...argv];
+export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: string, argv: string[], cgroupProcs: readonly string[] = [], arch: string | null = process.arch): string[] {
+  const inNode = nodeEntryInner(netns, binds, labDir, argv, arch);
   if (!cgroupProcs.length) return inNode;
   // A node with cpu/memory limits (features/cgroup): the shell moves itself into the node's cgroup in each hierarchy
   // (writing its pid to cgroup.procs), then execs, so the command and everything it forks start inside, and the pid
-  // stays the command's own. Before `ip netns exec`, which remounts /sys (and with it /sys/fs/cgroup) for the
-  // namespace. The cost is one dash: measured in the commit that added it.
+  // stays the command's own. Before entering the namespace, which remounts /sys (and with it /sys/fs/cgroup) for it.
+  // The cost is one dash: measured in the commit that added it.
   return ['sh', '-c', 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 126; shift; done; shift; exec "$@"', 'sh', ...cgroupProcs, '--', ...inNode];
+}
+
+function nodeEntryInner(netns: string, binds: readonly Bind[], labDir: string, argv: string[], arch: string | null): string[] {
+  if (!binds.length) return ['ip', 'netns', 'exec', netns, ...argv];
+  const pairs = binds.flatMap((b) => [`${labDir}/${b.source}`, b.target]);
+  const n = arch ? SYSCALLS[arch] : undefined;
+  if (n) return ['perl', '-e', entrySource(n), '--', netns, ...pairs, '--', ...argv];
+  const script = 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"';
+  return ['ip', 'netns', 'exec', netns, 'sh', '-c', script, 'sh', ...pairs, '--', ...argv];
 }
 
 export interface Stage {
@@ -151,7 +154,7 @@ export function renderOperation(op: Operation): string {
     case 'start':
     case 'service':
       if (op.kind === 'service.stop') return `kill -TERM <pid of ${op.subject}>`;
-      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`) +
+      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args, [], null) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`) +
         (op.tool === 'start' || op.tool === 'service' ? ' &' : '');
     case 'cgroup': {
       const c = op.cgroup!;

@@ -185,6 +185,15 @@ export interface PrivateDir {
   files: Record<string, string>;
 }
 
+/** A file that every node of the lab sees at `target`: one copy, in the lab's state folder (the lab's hosts file). */
+export interface LabFile {
+  /** Its name in the lab's state folder (under lab/). */
+  name: string;
+  /** Where the nodes' processes see it, e.g. /etc/hosts. */
+  target: string;
+  text: string;
+}
+
 /**
  * A long-running daemon of a node: started once the lab is wired, after the services it names in `after` are
  * ready, journaled, and stopped (SIGTERM, then SIGKILL) before the lab is taken down.
@@ -236,6 +245,8 @@ export interface ResolvedTopology {
   segments: Segment[];
   /** Daemons, in start order (a journal written before services existed has none). */
   services?: ResolvedService[];
+  /** Files every node sees (its /etc/hosts); a journal written before they existed has none. */
+  files?: LabFile[];
   /** Where the topology came from, for messages and `ls`. */
   source: string;
 }

@@ -4,6 +4,7 @@
 import {
   formatCidr,
   nodeBinds,
+  labFileSource,
   privateDirSource,
   type Bind,
   renderOperation,
@@ -98,7 +99,10 @@ function nodeConfigOps(node: ResolvedNode): Operation[] {
   return ops;
 }
 
-const withBinds = (n: ResolvedNode): { binds?: Bind[] } => (n.dirs?.length ? { binds: nodeBinds(n) } : {});
+const withBinds = (t: ResolvedTopology, n: ResolvedNode): { binds?: Bind[] } => {
+  const binds = nodeBinds(n, t.files);
+  return binds.length ? { binds } : {};
+};
 
 /**
  * Node services: first each node's private directories with their files (config), then the daemons in the order
@@ -130,11 +134,21 @@ function serviceOps(t: ResolvedTopology): Operation[] {
       subject,
       undo: { kind: 'service.stop', tool: 'service', netns: n.netns, args: [], subject, undo: null, service },
       env: n.env,
-      ...withBinds(n),
+      ...withBinds(t, n),
       service,
     };
   });
-  return [...dirs, ...starts];
+  // The lab's shared files (its hosts file): world-readable, since unprivileged processes resolve names too.
+  const shared: Operation[] = (t.files ?? []).map((f) => ({
+    kind: 'files.write' as const,
+    tool: 'files' as const,
+    netns: null,
+    args: [labFileSource(f.name)],
+    subject: `lab ${t.name}`,
+    undo: null,
+    dir: { source: labFileSource(f.name).replace(/\/[^/]*$/, ''), target: f.target, files: { [f.name]: f.text }, mode: 0o644 },
+  }));
+  return [...shared, ...dirs, ...starts];
 }
 
 export function compilePlan(t: ResolvedTopology): Plan {
@@ -195,7 +209,7 @@ export function compilePlan(t: ResolvedTopology): Plan {
     subject: `node ${n.name} ${kind === 'proc.exec' ? 'exec' : 'start'}`,
     undo: kind === 'proc.start' ? 'netns' : null,
     env: n.env,
-    ...withBinds(n),
+    ...withBinds(t, n),
   });
   const stages = [
     { name: 'namespaces', ops: netnsOps },

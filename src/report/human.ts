@@ -69,7 +69,8 @@ export function formatSummary(res: ScenarioResult): string {
 
 export function humanHooks(write: (s: string) => void, color: boolean): RunHooks {
   return {
-    onSetup: (s) => write(`scenario ${s.name} (${s.file}): building lab '${s.topology.name}', ${s.topology.nodes.length} nodes\n`),
+    onSetup: (s, onLab) =>
+      write(onLab ? `scenario ${s.name} (${s.file}): on lab '${onLab}', already up (neither built nor torn down)\n` : `scenario ${s.name} (${s.file}): building lab '${s.topology.name}', ${s.topology.nodes.length} nodes\n`),
     onLabUp: (_lab, ms) => write(`lab up in ${(ms / 1000).toFixed(2)}s\n`),
     onStepEnd: (r) => write(formatStepLine(r, color) + '\n'),
     onTeardown: (res) => write(formatSummary(res) + '\n'),

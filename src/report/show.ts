@@ -160,6 +160,14 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((x, c) => (x ?? '').padEnd(w[c])).join('  ').trimEnd()).join('\n');
 }
 
+/** The links table: each link, its state read from the kernel, and its impairments (Mininet's `links`). */
+export function formatShowLinks(r: ShowReport): string {
+  const linkRows = [['LINK', 'STATE', 'IMPAIRMENTS']];
+  for (const l of r.links)
+    linkRows.push([`${l.a} <-> ${l.b}`, l.state + (l.requested && l.requested !== l.state && l.state !== 'unknown' ? ` (asked ${l.requested})` : ''), Object.entries(l.impairments).map(([d, s]) => `${d}: ${s}`).join('; ')]);
+  return table(linkRows);
+}
+
 /** The human form: a header, then nodes with their interfaces (Mininet's `dump`/`intfs`), links (`net`/`links`), processes. */
 export function formatShow(r: ShowReport): string {
   const out: string[] = [];
@@ -175,10 +183,7 @@ export function formatShow(r: ShowReport): string {
     n.interfaces.forEach((i, k) => nodeRows.push([k ? '' : n.name, k ? '' : n.kind, i.name, st(i), i.peer, addresses(i)]));
   }
   out.push('', table(nodeRows));
-  const linkRows = [['LINK', 'STATE', 'IMPAIRMENTS']];
-  for (const l of r.links)
-    linkRows.push([`${l.a} <-> ${l.b}`, l.state + (l.requested && l.requested !== l.state && l.state !== 'unknown' ? ` (asked ${l.requested})` : ''), Object.entries(l.impairments).map(([d, s]) => `${d}: ${s}`).join('; ')]);
-  out.push('', table(linkRows));
+  out.push('', formatShowLinks(r));
   if (r.processes.length) {
     out.push('', table([['PROCESS', 'NODE', 'STATE', 'COMMAND'], ...r.processes.map((p) => [String(p.pid), p.node, p.alive ? 'alive' : 'dead', p.argv.join(' ')])]));
   }

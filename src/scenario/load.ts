@@ -13,7 +13,7 @@ import { loadSchema } from '../topology/schema.js';
 import { formatDocPath } from '../topology/yaml.js';
 import { METRICS, parseMetricCheck, parseQueryChecks } from './checks.js';
 import { IPERF3_DEFAULTS, PING_DEFAULTS } from './measure.js';
-import type { MetricCheck, Scenario, Step, StepSpec } from './model.js';
+import type { LabRef, MetricCheck, Scenario, Step, StepSpec } from './model.js';
 
 export { METRICS, METRIC_UNITS } from './checks.js';
 
@@ -137,6 +137,9 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
   const nodes = new Set(topology.nodes.map((n) => n.name));
   const addressable = new Set(topology.nodes.filter((n) => n.kind !== 'switch').map((n) => n.name));
   const named = new Set<string>();
+  // What the steps refer to, located: `run --lab` checks a running lab against these instead of building one.
+  const refs: LabRef[] = [];
+  const ref = (kind: LabRef['kind'], name: string, path: (string | number)[]) => refs.push({ kind, name, path: formatDocPath(path), location: locate(path) });
   const dur = (text: string | undefined, path: (string | number)[]): number | undefined => {
     if (text === undefined) return undefined;
     const ms = parseDurationMs(text);
@@ -144,11 +147,13 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
     return ms;
   };
   const node = (n: string, path: (string | number)[], needAddress = false) => {
+    ref('node', n, path);
     if (topologyError) return;
     if (!nodes.has(n)) add(path, 'E_UNKNOWN_NODE', `'${n}' is not a node of lab '${topology.name}'`, `nodes: ${[...nodes].slice(0, 15).join(', ')}`);
     else if (needAddress && !addressable.has(n)) add(path, 'E_SWITCH_HAS_NO_ADDRESS', `'${n}' is a switch and has no address`, 'use a host or router');
   };
   const link = (spec: string, path: (string | number)[]) => {
+    ref('link', spec, path);
     if (topologyError) return;
     try {
       findLink(topology, spec);
@@ -164,7 +169,8 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
       const p = rs.ping;
       node(p.from, [...path, 'ping', 'from'], true);
       if (nodes.has(p.to)) node(p.to, [...path, 'ping', 'to'], true);
-      else if (!topologyError && !/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
+      else if (!/^[0-9a-fA-F:.]+$/.test(p.to)) ref('node', p.to, [...path, 'ping', 'to']);
+      if (!nodes.has(p.to) && !topologyError && !/^[0-9a-fA-F:.]+$/.test(p.to)) add([...path, 'ping', 'to'], 'E_UNKNOWN_NODE', `'${p.to}' is neither a node nor an address`, `nodes: ${[...addressable].slice(0, 15).join(', ')}`);
       spec = { kind: 'ping', from: p.from, to: p.to, count: p.count ?? PING_DEFAULTS.count, intervalS: (dur(p.interval, [...path, 'ping', 'interval']) ?? PING_DEFAULTS.intervalS * 1000) / 1000, family: p.family, size: p.size };
     } else if (rs.iperf3) {
       const p = rs.iperf3;
@@ -177,7 +183,11 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
       spec = { kind: 'exec', node: rs.exec.node, cmd: rs.exec.cmd };
     } else if (rs.reach) {
       const list = (v: 'all' | string[], key: 'from' | 'to') => {
-        if (v === 'all') return [...topology.nodes.filter((n) => n.kind === 'host').map((n) => n.name)];
+        if (v === 'all') {
+          const hosts = topology.nodes.filter((n) => n.kind === 'host').map((n) => n.name);
+          hosts.forEach((n) => ref('node', n, [...path, 'reach', key]));
+          return hosts;
+        }
         v.forEach((n, i) => node(n, [...path, 'reach', key, i], true));
         return v;
       };
@@ -261,7 +271,38 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
   if (topologyError && !schemaProblems.length && !problems.length) throw topologyError;
   const all = [...schemaProblems, ...(topologyError ? topologyProblems(topologyError, locate) : []), ...salvaged.remap(problems)];
   if (all.length) throw invalidScenario(file, all);
-  return { name: raw.name ?? basename(file).replace(/\.ya?ml$/, ''), file, topology, timeoutMs, steps };
+  return { name: raw.name ?? basename(file).replace(/\.ya?ml$/, ''), file, topology, timeoutMs, steps, refs };
+}
+
+/**
+ * `run --lab`: the steps run on a lab that is already up, so its nodes and links, not the scenario's topology's,
+ * must be the ones the steps name. Every one missing, located where the scenario names it; throws when any is.
+ */
+export function checkScenarioFitsLab(scenario: Scenario, lab: ResolvedTopology): void {
+  const nodes = new Set(lab.nodes.map((n) => n.name));
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const r of scenario.refs ?? []) {
+    const key = `${r.kind} ${r.name} ${r.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const problem = (code: string, message: string, hint?: string) => problems.push({ code, message, path: r.path, location: r.location, hint });
+    if (r.kind === 'node') {
+      if (!nodes.has(r.name)) problem('E_UNKNOWN_NODE', `lab '${lab.name}' has no node '${r.name}'`, `its nodes: ${[...nodes].slice(0, 15).join(', ')}`);
+      continue;
+    }
+    try {
+      findLink(lab, r.name);
+    } catch (e) {
+      if (!(e instanceof NslabError)) throw e;
+      problem(e.code, e.message, e.hint);
+    }
+  }
+  if (problems.length)
+    throw new NslabError('E_LAB_MISMATCH', `${scenario.file}: lab '${lab.name}' lacks ${problems.length} node${problems.length > 1 ? 's or links' : ' or link'} the steps name`, {
+      problems,
+      hint: `run it against the lab its topology describes (${scenario.topology.name}), or fix the steps`,
+    });
 }
 
 /** A topology's error as problems of the scenario that names it (a missing file becomes one, at topology:). */

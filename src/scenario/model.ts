@@ -1,7 +1,7 @@
 // Scenario data by stage: the file's steps after validation (with their expectations parsed once), and the
 // flat results that reporters read.
 
-import type { RawImpairment, ResolvedTopology } from '../model/index.js';
+import type { RawImpairment, ResolvedTopology, SourceLocation } from '../model/index.js';
 import type { Expectation } from './expect.js';
 import type { QueryExpectation } from './query.js';
 import type { StepHealth } from '../health/verdict.js';
@@ -48,12 +48,22 @@ export interface Step {
   expectReachable?: boolean;
 }
 
+/** A node or link a step names, where the file names it. */
+export interface LabRef {
+  kind: 'node' | 'link';
+  name: string;
+  path: string;
+  location?: SourceLocation;
+}
+
 export interface Scenario {
   name: string;
   file: string;
   topology: ResolvedTopology;
   timeoutMs: number;
   steps: Step[];
+  /** Every node and link the steps name (`run --lab` checks a running lab against them); absent in hand-made scenarios. */
+  refs?: LabRef[];
 }
 
 export type StepStatus = 'pass' | 'fail' | 'error' | 'skipped';

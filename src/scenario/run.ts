@@ -8,6 +8,7 @@ import { Lab, waitConverged, type LabDeps } from '../api/index.js';
 import { NslabError, formatAddress, humanDuration, parseAddress } from '../model/index.js';
 import type { ManagedProcess } from '../sys/index.js';
 import { evaluateChecks, type MetricValue } from './checks.js';
+import { checkScenarioFitsLab } from './load.js';
 import { measureIperf3, measurePing, stopProcess, targetAddress } from './measure.js';
 import { selectRoute } from './parse/index.js';
 import type { CheckOutcome, Scenario, ScenarioResult, Step, StepResult } from './model.js';
@@ -16,7 +17,8 @@ import { judge, percentile, shapedInterfaces, startSampler, windowRounds, type S
 import { findLink } from '../topology/index.js';
 
 export interface RunHooks {
-  onSetup?(scenario: Scenario): void;
+  /** `onLab`: the running lab the steps will use (run --lab), when none is built. */
+  onSetup?(scenario: Scenario, onLab?: string): void;
   onLabUp?(lab: Lab, setupMs: number): void;
   onStepStart?(step: Step): void;
   onStepEnd?(result: StepResult): void;
@@ -25,6 +27,11 @@ export interface RunHooks {
 
 export interface RunScenarioOptions extends LabDeps {
   keep?: boolean;
+  /**
+   * Run the steps on this lab, already up (`nslab run --lab`), instead of building the scenario's topology: the lab
+   * is neither built nor torn down, and must have the nodes and links the steps name (checkScenarioFitsLab).
+   */
+  lab?: string;
   /** Where captures (pcaps) are written. */
   artifactDir?: string;
   signal?: AbortSignal;
@@ -345,12 +352,17 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => ac.abort(new NslabError('E_TIMEOUT', `scenario timed out after ${scenario.timeoutMs} ms`)), scenario.timeoutMs);
   const aborted = new Promise<void>((res) => ac.signal.addEventListener('abort', () => res(), { once: true }));
-  opts.hooks?.onSetup?.(scenario);
+  opts.hooks?.onSetup?.(scenario, opts.lab);
   let lab: Lab | undefined;
   const ctx: Partial<Ctx> = { background: new Map(), events: result.events, nextPort: 5201, aborted: () => ac.signal.aborted, scenario, artifactDir: opts.artifactDir ?? 'nslab-artifacts', impairedLater: [] };
   let stepsEnd: number | undefined;
   try {
-    lab = await Lab.up(scenario.topology, { runner: opts.runner, store: opts.store, lifetime: opts.keep ? 'persistent' : 'ephemeral', signal: ac.signal });
+    if (opts.lab) {
+      lab = Lab.open(opts.lab, { runner: opts.runner, store: opts.store });
+      lab.assertUp();
+      checkScenarioFitsLab(scenario, lab.topology);
+      result.lab = lab.name;
+    } else lab = await Lab.up(scenario.topology, { runner: opts.runner, store: opts.store, lifetime: opts.keep ? 'persistent' : 'ephemeral', signal: ac.signal });
     result.setupMs = performance.now() - started;
     opts.hooks?.onLabUp?.(lab, result.setupMs);
     ctx.lab = lab;
@@ -406,7 +418,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       if (ctx.t0 !== undefined) result.healthSeries = healthSeries(data, (ms) => ms - s.toSamplerMs(0), ctx.t0);
     }
     for (const { proc } of ctx.background?.values() ?? []) proc.kill('SIGKILL');
-    if (lab && !opts.keep) {
+    if (lab && !opts.keep && !opts.lab) {
       try {
         await lab.down();
       } catch (e) {

@@ -43,6 +43,7 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
     links: d.resolvedLinks,
     segments: d.segments,
     ...(d.services.length ? { services: d.services } : {}),
+    files: d.files,
     source,
   };
   checks(t, raw, problems);

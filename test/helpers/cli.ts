@@ -11,11 +11,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], opts: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void; timeoutMs?: number } = {}): Promise<CliResult> {
+export function cli(args: string[], opts: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   const env = { ...process.env, NO_COLOR: '1', ...opts.env };
   if (args[0] === 'clean') assertOwnState(env, `nslab ${args.join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli/bin.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli/bin.js', ...args], { env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);

@@ -13,7 +13,9 @@ import { FakeKernel } from '../helpers/fake.js';
 
 const topo = loadTopology('topologies/dumbbell.yaml');
 const plan = compilePlan(topo);
-const total = planOperationCount(plan);
+// Kernel operations; the lab's files (its hosts file) are written by nslab itself, not by a process.
+const files = plan.stages.flatMap((st) => st.ops).filter((o) => o.kind === 'files.write').length;
+const total = planOperationCount(plan) - files;
 
 const roots: string[] = [];
 t.teardown(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -45,6 +47,8 @@ t.test('a clean build applies every operation in a handful of processes', async 
   t.ok(onDisk.netns.every((n) => typeof n.inode === 'number'), 'every namespace inode is journaled');
   t.match(onDisk.buildId, /^[0-9a-f]{16}$/, 'the build id is journaled');
   t.same([...k.aliases.values()], plan.netns.map(() => `nslab:${plan.lab}:${onDisk.buildId}`), 'every namespace carries the tag');
+  t.equal(files, 2, 'the hosts file and gai.conf');
+  t.match(readFileSync(join(store.labDir(plan.lab), 'lab', 'hosts'), 'utf8'), /^10\.\S+\th1 h1-eth0$/m, "the lab's hosts file is written");
 });
 
 t.test('the relay, iproute2 scripts (NSLAB_NO_RELAY=1) and the fallback without perl apply the same operations', async (t) => {

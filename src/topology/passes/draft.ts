@@ -2,7 +2,7 @@
 // pass has worked out. Each pass reads the fields of the passes before it and adds its own (the types say which),
 // so a pass can be run, and tested, on the output of the passes before it alone.
 
-import type { Cidr, EndpointRef, LocateFn, NodeKind, Problem, RawImpairment, RawTopology, ResolvedLink, ResolvedNode, ResolvedService, Segment } from '../../model/index.js';
+import type { Cidr, EndpointRef, LabFile, LocateFn, NodeKind, Problem, RawImpairment, RawTopology, ResolvedLink, ResolvedNode, ResolvedService, Segment } from '../../model/index.js';
 import { formatDocPath } from '../yaml.js';
 import type { LagGroup } from '../../features/lag/index.js';
 import type { PortVlans } from '../../features/vlan/index.js';
@@ -90,6 +90,8 @@ export interface WithInterfaces extends WithAddresses {
 /** After `services`: the daemons to start, in order (each node's private directories are on the node). */
 export interface WithServices extends WithInterfaces {
   readonly services: ResolvedService[];
+  /** Files every node sees (the lab's hosts file). */
+  readonly files: LabFile[];
 }
 
 export const endKey = (r: EndpointRef): string => `${r.node}:${r.ifname}`;
