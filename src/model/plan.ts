@@ -27,6 +27,8 @@ export type Tool = 'ip' | 'tc' | 'sysctl' | 'ethtool' | 'exec' | 'start' | 'nft'
 export interface Bind {
   source: string;
   target: string;
+  /** Given to the process as this environment variable (the host path) instead of mounted over `target`. */
+  env?: string;
 }
 
 export interface Operation {
@@ -59,8 +61,8 @@ export function privateDirSource(node: string, target: string): string {
 }
 
 /** A node's private directories as bind mounts, for every process that runs in it. */
-export function nodeBinds(n: { name: string; dirs?: { target: string }[] }): Bind[] {
-  return (n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target }));
+export function nodeBinds(n: { name: string; dirs?: { target: string; env?: string }[] }): Bind[] {
+  return (n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target, ...(d.env ? { env: d.env } : {}) }));
 }
 
 /**
@@ -76,10 +78,13 @@ export function nodeBinds(n: { name: string; dirs?: { target: string }[] }): Bin
  * the shell and three bind mounts 165 ms; only nodes that have private directories pay it.
  */
 export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: string, argv: string[]): string[] {
-  const enter = ['ip', 'netns', 'exec', netns];
-  if (!binds.length) return [...enter, ...argv];
+  // Directories given by environment (Bind.env) cost one exec of env(1), not a shell and mounts.
+  const vars = binds.filter((b) => b.env).map((b) => `${b.env}=${labDir}/${b.source}`);
+  const enter = ['ip', 'netns', 'exec', netns, ...(vars.length ? ['env', ...vars] : [])];
+  const mounts = binds.filter((b) => !b.env);
+  if (!mounts.length) return [...enter, ...argv];
   const script = 'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"';
-  return [...enter, 'sh', '-c', script, 'sh', ...binds.flatMap((b) => [`${labDir}/${b.source}`, b.target]), '--', ...argv];
+  return [...enter, 'sh', '-c', script, 'sh', ...mounts.flatMap((b) => [`${labDir}/${b.source}`, b.target]), '--', ...argv];
 }
 
 export interface Stage {

@@ -17,10 +17,13 @@ export interface RawTopology {
   addressing?: { ipv4?: string | false; ipv6?: string | false };
   defaults?: { link?: RawImpairment & { mtu?: number } };
   topo?: string;
+  /** Feature keys at the top (controller:, …): checked by the schema, read by each feature's resolution hook. */
+  [feature: string]: unknown;
 }
 
 export interface RawNode {
-  kind?: NodeKind;
+  /** `ovs` is an OpenFlow switch (the openflow feature): resolved as kind switch with `openflow` set. */
+  kind?: NodeKind | 'ovs';
   routes?: { to: string; via?: string; dev?: string; metric?: number }[];
   gateway?: string | { ipv4?: string; ipv6?: string };
   sysctls?: Record<string, string | number | boolean>;
@@ -136,7 +139,32 @@ export interface ResolvedNode {
    * sees them mounted over `target`. Absent when the node has none.
    */
   dirs?: PrivateDir[];
+  /** An OpenFlow switch (Open vSwitch bridge) instead of a Linux bridge: see features/openflow. */
+  openflow?: OpenFlowSwitch;
 }
+
+/** An OpenFlow switch's resolved settings (features/openflow). */
+export interface OpenFlowSwitch {
+  /** The OVS bridge's name inside the switch's namespace. */
+  bridge: string;
+  /** 16 hex digits. */
+  dpid: string;
+  /** OpenFlow versions the bridge speaks (OVS's names, OpenFlow10..OpenFlow15); empty: OVS's default. */
+  protocols: string[];
+  failMode: 'secure' | 'standalone';
+  /** auto: the kernel datapath where the kernel has the openvswitch module, else the userspace one (netdev). */
+  datapath: 'auto' | 'netdev' | 'system';
+  controller: OpenFlowController;
+  /** Interface name → OpenFlow port number. */
+  ports: Record<string, number>;
+}
+
+/** Where an OpenFlow switch's controller is: none, one nslab runs in the switch's namespace, or an address. */
+export type OpenFlowController =
+  | { type: 'none' }
+  | { type: 'learning'; target: string }
+  | { type: 'run'; command: string; target: string }
+  | { type: 'address'; target: string };
 
 /** A directory that a node sees at `target`, kept in the lab's state folder, with the files nslab writes into it. */
 export interface PrivateDir {
@@ -146,6 +174,12 @@ export interface PrivateDir {
   owner?: string;
   /** File name → content, written before any service of the node starts. */
   files: Record<string, string>;
+  /**
+   * Not mounted: the directory's path is given to the node's processes in this environment variable instead (for
+   * daemons that take their directories from the environment, like Open vSwitch's OVS_RUNDIR, where the default
+   * target may not exist on the host). `target` then only names the directory.
+   */
+  env?: string;
 }
 
 /**
@@ -167,6 +201,8 @@ export interface ResolvedService {
   feature: string;
   /** The Debian package that provides argv[0], for the hint when it is missing. */
   package?: string;
+  /** The program checked before the lab is built, when argv[0] is a shell that runs it (default argv[0]). */
+  program?: string;
 }
 
 export interface ResolvedLink {

@@ -1,8 +1,10 @@
 // Pass 7, services: the daemons nodes run and their private directories, from the features that provide them
-// (FRR on every router when `routing:` names a protocol). Pure: the services are data; exec/ starts them.
+// (FRR on every router when `routing:` names a protocol;
+// Open vSwitch and controllers on every OpenFlow switch). Pure: the services are data; exec/ starts them.
 
 import { frrServices } from '../../features/frr/index.js';
 import { routingProtocol } from '../../features/index.js';
+import { openflowServices } from '../../features/openflow/index.js';
 import type { ResolvedService } from '../../model/index.js';
 import type { WithInterfaces, WithServices } from './draft.js';
 
@@ -10,5 +12,6 @@ export function services(d: WithInterfaces): WithServices {
   const list: ResolvedService[] = [];
   const protocol = routingProtocol(d.raw.routing);
   if (protocol) list.push(...frrServices(d, protocol));
+  list.push(...openflowServices(d));
   return { ...d, services: list };
 }
