@@ -23,6 +23,7 @@
 // - The database is built before ovs-vswitchd starts (ovs-vsctl --no-wait against ovsdb-server), so the bridge,
 //   its ports with their OpenFlow numbers, the datapath ID and the controller exist from ovs-vswitchd's first moment.
 
+import { posix } from 'node:path';
 import type { NodeKind, OpenFlowController, OpenFlowSwitch, PrivateDir, RawNode, ResolvedNode, ResolvedService } from '../../model/index.js';
 import { SWITCH_BRIDGE_NAME, shellQuote } from '../../model/index.js';
 import type { DocPath, WithInterfaces } from '../../topology/passes/draft.js';
@@ -223,7 +224,8 @@ export function openflowServices(d: WithInterfaces): ResolvedService[] {
       });
     else if (c.type === 'run') {
       const { package: _ovs, ...rest } = common;
-      services.push({ ...rest, name: 'controller', argv: ['sh', '-c', `exec ${c.command}`], after: [], program: '/bin/sh' });
+      // In the topology file's folder, so that a command can name an app file next to it.
+      services.push({ ...rest, name: 'controller', argv: ['sh', '-c', `cd ${shellQuote(posix.dirname(d.source))} && exec ${c.command}`], after: [], program: '/bin/sh' });
     }
     const ours = c.type === 'learning' || c.type === 'run';
     services.push({
