@@ -1143,6 +1143,164 @@ ip -n nslab-chain.h2 route add ::/0 via fd00:20:0:1::1
 
 `
 
+exports[`test/unit/plan.test.ts > TAP > plan for sdn-learning.yaml > commands 1`] = `
+# plan for lab 'sdn': 6 namespaces, 63 operations
+
+# stage namespaces (6)
+ip netns add nslab-sdn.s1
+ip netns add nslab-sdn.s2
+ip netns add nslab-sdn.h1
+ip netns add nslab-sdn.h2
+ip netns add nslab-sdn.h3
+ip netns add nslab-sdn.h4
+
+# stage links (5)
+ip link add name eth0 netns nslab-sdn.h1 type veth peer name eth0 netns nslab-sdn.s1
+ip link add name eth0 netns nslab-sdn.h2 type veth peer name eth1 netns nslab-sdn.s1
+ip link add name eth2 netns nslab-sdn.s1 type veth peer name eth0 netns nslab-sdn.s2
+ip link add name eth0 netns nslab-sdn.h3 type veth peer name eth1 netns nslab-sdn.s2
+ip link add name eth0 netns nslab-sdn.h4 type veth peer name eth2 netns nslab-sdn.s2
+
+# stage configure (38)
+ip -n nslab-sdn.s1 link set dev lo up
+ip -n nslab-sdn.s1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.s1 link set dev eth0 up
+ip -n nslab-sdn.s1 link set dev eth1 addrgenmode none
+ip -n nslab-sdn.s1 link set dev eth1 up
+ip -n nslab-sdn.s1 link set dev eth2 addrgenmode none
+ip -n nslab-sdn.s1 link set dev eth2 up
+ip -n nslab-sdn.s2 link set dev lo up
+ip -n nslab-sdn.s2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.s2 link set dev eth0 up
+ip -n nslab-sdn.s2 link set dev eth1 addrgenmode none
+ip -n nslab-sdn.s2 link set dev eth1 up
+ip -n nslab-sdn.s2 link set dev eth2 addrgenmode none
+ip -n nslab-sdn.s2 link set dev eth2 up
+ip -n nslab-sdn.h1 link set dev lo up
+ip -n nslab-sdn.h1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-sdn.h1 link set dev eth0 up
+ip -n nslab-sdn.h1 addr add 10.10.0.1/24 dev eth0
+ip -n nslab-sdn.h1 addr add fd00:10::1/64 dev eth0 nodad
+ip -n nslab-sdn.h2 link set dev lo up
+ip -n nslab-sdn.h2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-sdn.h2 link set dev eth0 up
+ip -n nslab-sdn.h2 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-sdn.h2 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-sdn.h3 link set dev lo up
+ip -n nslab-sdn.h3 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h3 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-sdn.h3 link set dev eth0 up
+ip -n nslab-sdn.h3 addr add 10.10.0.3/24 dev eth0
+ip -n nslab-sdn.h3 addr add fd00:10::3/64 dev eth0 nodad
+ip -n nslab-sdn.h4 link set dev lo up
+ip -n nslab-sdn.h4 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h4 addr add fe80::4/64 dev eth0 nodad
+ip -n nslab-sdn.h4 link set dev eth0 up
+ip -n nslab-sdn.h4 addr add 10.10.0.4/24 dev eth0
+ip -n nslab-sdn.h4 addr add fd00:10::4/64 dev eth0 nodad
+
+# stage services (14)
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_run  # ovs/run of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_db  # ovs/db of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_log  # ovs/log of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_etc  # ovs/etc of node s1
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_run  # ovs/run of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_db  # ovs/db of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_log  # ovs/log of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_etc  # ovs/etc of node s2
+ip netns exec nslab-sdn.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s1/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s1/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s1/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s1/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s1/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s1/ovs_etc' /usr/bin/ovs-testcontroller --pidfile -vconsole:info -vsyslog:off ptcp:6653:127.0.0.1 &
+ip netns exec nslab-sdn.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s1/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s1/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s1/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+c=$(ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000001 fail_mode=secure protocols=OpenFlow10,OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c) || exit 1
+( ( ovs-vsctl --timeout=30 wait-until Controller "$c" is_connected=true && : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' /usr/bin/ovs-testcontroller --pidfile -vconsole:info -vsyslog:off ptcp:6653:127.0.0.1 &
+ip netns exec nslab-sdn.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+c=$(ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000002 fail_mode=secure protocols=OpenFlow10,OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c) || exit 1
+( ( ovs-vsctl --timeout=30 wait-until Controller "$c" is_connected=true && : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+
+`
+
+exports[`test/unit/plan.test.ts > TAP > plan for sdn-osken.yaml > commands 1`] = `
+# plan for lab 'sdn-osken': 5 namespaces, 53 operations
+
+# stage namespaces (5)
+ip netns add nslab-sdn-osken.s1
+ip netns add nslab-sdn-osken.s2
+ip netns add nslab-sdn-osken.h1
+ip netns add nslab-sdn-osken.h2
+ip netns add nslab-sdn-osken.h3
+
+# stage links (4)
+ip link add name eth0 netns nslab-sdn-osken.h1 type veth peer name eth0 netns nslab-sdn-osken.s1
+ip link add name eth0 netns nslab-sdn-osken.h2 type veth peer name eth1 netns nslab-sdn-osken.s1
+ip link add name eth2 netns nslab-sdn-osken.s1 type veth peer name eth0 netns nslab-sdn-osken.s2
+ip link add name eth0 netns nslab-sdn-osken.h3 type veth peer name eth1 netns nslab-sdn-osken.s2
+
+# stage configure (30)
+ip -n nslab-sdn-osken.s1 link set dev lo up
+ip -n nslab-sdn-osken.s1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.s1 link set dev eth0 up
+ip -n nslab-sdn-osken.s1 link set dev eth1 addrgenmode none
+ip -n nslab-sdn-osken.s1 link set dev eth1 up
+ip -n nslab-sdn-osken.s1 link set dev eth2 addrgenmode none
+ip -n nslab-sdn-osken.s1 link set dev eth2 up
+ip -n nslab-sdn-osken.s2 link set dev lo up
+ip -n nslab-sdn-osken.s2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.s2 link set dev eth0 up
+ip -n nslab-sdn-osken.s2 link set dev eth1 addrgenmode none
+ip -n nslab-sdn-osken.s2 link set dev eth1 up
+ip -n nslab-sdn-osken.h1 link set dev lo up
+ip -n nslab-sdn-osken.h1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.h1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h1 link set dev eth0 up
+ip -n nslab-sdn-osken.h1 addr add 10.10.0.1/24 dev eth0
+ip -n nslab-sdn-osken.h1 addr add fd00:10::1/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h2 link set dev lo up
+ip -n nslab-sdn-osken.h2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h2 link set dev eth0 up
+ip -n nslab-sdn-osken.h2 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-sdn-osken.h2 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h3 link set dev lo up
+ip -n nslab-sdn-osken.h3 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.h3 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h3 link set dev eth0 up
+ip -n nslab-sdn-osken.h3 addr add 10.10.0.3/24 dev eth0
+ip -n nslab-sdn-osken.h3 addr add fd00:10::3/64 dev eth0 nodad
+
+# stage services (14)
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_run  # ovs/run of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_db  # ovs/db of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_log  # ovs/log of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_etc  # ovs/etc of node s1
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_run  # ovs/run of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_db  # ovs/db of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_log  # ovs/log of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_etc  # ovs/etc of node s2
+ip netns exec nslab-sdn-osken.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s1/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s1/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s1/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn-osken.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s1/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s1/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s1/ovs_etc' sh -c 'cd topologies && exec osken-manager --ofp-listen-host 127.0.0.1 ../examples/sdn/simple_switch_13.py' &
+ip netns exec nslab-sdn-osken.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s1/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s1/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s1/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+c=$(ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000001 fail_mode=secure protocols=OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c) || exit 1
+( ( ovs-vsctl --timeout=30 wait-until Controller "$c" is_connected=true && : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn-osken.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn-osken.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'cd topologies && exec osken-manager --ofp-listen-host 127.0.0.1 ../examples/sdn/simple_switch_13.py' &
+ip netns exec nslab-sdn-osken.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+c=$(ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000002 fail_mode=secure protocols=OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c) || exit 1
+( ( ovs-vsctl --timeout=30 wait-until Controller "$c" is_connected=true && : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+
+`
+
 exports[`test/unit/plan.test.ts > TAP > plan for star.yaml > commands 1`] = `
 # plan for lab 'star': 5 namespaces, 48 operations
 
