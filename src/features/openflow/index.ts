@@ -213,11 +213,15 @@ export function openflowServices(d: WithInterfaces): ResolvedService[] {
     });
     const c = of.controller;
     const port = c.type === 'learning' || c.type === 'run' ? c.target.split(':')[2] : '';
+    // --wildcards: the learning controller's flows match in_port and the two MAC addresses only, not every header
+    // (its default): one flow per pair of hosts instead of one per ARP, ICMP and TCP exchange. pingall on single,50
+    // (2450 pairs, measured under load ~20): 2455 flows instead of 7321, 7903 packets dropped on the way to the
+    // controller instead of 12686 (Open vSwitch queues at most 100 packet-ins per controller connection).
     if (c.type === 'learning')
       services.push({
         ...common,
         name: 'controller',
-        argv: ['/usr/bin/ovs-testcontroller', '--pidfile', ...OVS_LOG, `ptcp:${port}:127.0.0.1`],
+        argv: ['/usr/bin/ovs-testcontroller', '--pidfile', '--wildcards', ...OVS_LOG, `ptcp:${port}:127.0.0.1`],
         after: [],
         readyFile: '$OVS_RUNDIR/ovs-testcontroller.pid',
         package: OVS_CONTROLLER_PACKAGE,
