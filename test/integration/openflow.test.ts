@@ -14,6 +14,8 @@ import { StateStore } from '../../src/sys/index.js';
 import { cli } from '../helpers/cli.js';
 import { hostSnapshot, hostUnchanged, isRoot } from '../helpers/host.js';
 import { ownTopology, ownTopologyFile } from '../helpers/lab.js';
+import { umlAvailable } from '../../src/sys/uml.js';
+import { writeFileSync } from 'node:fs';
 import { sandbox } from '../helpers/sandbox.js';
 
 const box = sandbox();
@@ -158,5 +160,19 @@ t.test('SIGKILL of up while OVS starts, then clean: no OVS process or file is le
   await new Promise((res) => setTimeout(res, 200));
   t.same(seen.filter(alive), [], 'every OVS daemon is gone');
   t.notOk(existsSync(join(box.stateDir, lab)), 'the lab folder is gone');
+  hostUnchanged(t, before);
+});
+
+t.test('kernel datapath under user-mode Linux (openvswitch.ko): pingall, and the switch says system', { skip: umlAvailable().ok ? false : 'user-mode Linux is not installed' }, async (t) => {
+  const before = hostSnapshot();
+  const { file: topo } = ownTopologyFile('topologies/sdn-learning.yaml');
+  const file = join(box.filesDir, 'sdn-uml.yaml');
+  writeFileSync(
+    file,
+    `topology: ${topo}\nsteps:\n  - reach: { from: all, to: all, family: 4 }\n    expect: reachable\n  - exec: { node: s1, cmd: 'cat "$OVS_RUNDIR/nslab.datapath"' }\n    expect: { stdout: "^system$" }\n  - flows: { switch: s2 }\n    expect: { count: ">= 3" }\n`,
+  );
+  const r = await cli(['run', '--kernel', 'uml', file], { env, timeoutMs: 600_000 });
+  t.equal(r.code, 0, r.stdout + r.stderr);
+  t.match(r.stdout, /PASS/);
   hostUnchanged(t, before);
 });
