@@ -10,7 +10,7 @@
 // - iperf3 TCP through one userspace OVS switch against a Linux bridge (single,2, alternating).
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,20 +84,6 @@ async function inSandbox(reps: number, outDir: string): Promise<void> {
     for (const p of ovs) p.kill('SIGKILL');
   }
   results.upDown = { nslabMs, mininetMs: mnMs, mininetErrors: mnErrors, ratio: mnMs.length ? median(nslabMs) / median(mnMs) : null };
-  // 2. pingall single,50 with the learning controller.
-  const lab50 = await Lab.up(topo('bof50', 50, 'ovs'));
-  let pingall: { ms: number; pairs: number; reachable: number }[] = [];
-  try {
-    for (let r = 0; r < Math.max(1, Math.min(reps, 3)); r++) {
-      const t0 = performance.now();
-      const rr = await lab50.reach('all', 'all', { family: 4, timeoutS: 2 });
-      pingall.push({ ms: performance.now() - t0, pairs: rr.pairs.length, reachable: rr.pairs.filter((p) => p.reachable).length });
-      log(`pingall single,50 (learning controller): ${pingall[r].reachable}/${pingall[r].pairs} in ${Math.round(pingall[r].ms)} ms`);
-    }
-  } finally {
-    await lab50.down();
-  }
-  results.pingall50 = pingall;
   // 3. iperf3 through one userspace OVS switch against a Linux bridge, alternating.
   const tput: Record<'ovs' | 'switch', number[]> = { ovs: [], switch: [] };
   for (let r = 0; r < reps; r++)
@@ -113,17 +99,46 @@ async function inSandbox(reps: number, outDir: string): Promise<void> {
     }
   results.iperf3 = { ovsBitPerSec: tput.ovs, bridgeBitPerSec: tput.switch, ratio: median(tput.ovs) / median(tput.switch) };
   const up = results.upDown as { ratio: number | null };
-  const pa = median(pingall.map((p) => p.ms));
   const lines = [
     `OpenFlow bench (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${reps} reps, medians)`,
     `up+down single,2 OVS+learning: nslab ${Math.round(median(nslabMs))} ms; Mininet (ovs userspace, ovsc) ${mnMs.length ? `${Math.round(median(mnMs))} ms; ratio ${up.ratio!.toFixed(2)} (goal ≤ ${OPENFLOW_GOALS.upDownVsMininet}) ${up.ratio! <= OPENFLOW_GOALS.upDownVsMininet ? 'MET' : 'NOT MET'}` : `not measured (${mininet ? 'every run failed' : 'mn not installed'})`}`,
-    `pingall single,50 learning: ${pingall.every((p) => p.reachable === p.pairs) ? 'all pairs' : 'NOT all pairs'}, ${Math.round(pa)} ms (goal < ${OPENFLOW_GOALS.pingall50Ms} ms) ${pa < OPENFLOW_GOALS.pingall50Ms ? 'MET' : 'NOT MET'}`,
     `iperf3 TCP single,2: OVS userspace ${(median(tput.ovs) / 1e9).toFixed(2)} Gbit/s, Linux bridge ${(median(tput.switch) / 1e9).toFixed(2)} Gbit/s (${(100 * (results.iperf3 as { ratio: number }).ratio).toFixed(0)}%)`,
   ];
-  log('\n' + lines.join('\n'));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'openflow.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(outDir, 'openflow.txt'), lines.join('\n') + '\n');
+}
+
+/**
+ * pingall on single,50, on the host (lab namespaces with a private state directory, as the tests run): inside the
+ * sandbox's fresh network namespace the reach prober itself loses pairs, with a Linux bridge as with OVS (measured:
+ * 1312-1327 of 2450 reachable in ~41 s for both), so it is measured where nslab's labs really run.
+ */
+async function pingall(reps: number, outDir: string): Promise<void> {
+  const log = (s: string) => console.log(s);
+  const pingall: { ms: number; pairs: number; reachable: number }[] = [];
+  const bridge: { ms: number; pairs: number; reachable: number }[] = [];
+  for (const [kind, out] of [['ovs', pingall], ['switch', bridge]] as const) {
+    const lab50 = await Lab.up(topo(`bof50${kind[0]}`, 50, kind));
+    try {
+      for (let r = 0; r < Math.max(1, Math.min(reps, 3)); r++) {
+        const t0 = performance.now();
+        const rr = await lab50.reach('all', 'all', { family: 4, timeoutS: 2 });
+        out.push({ ms: performance.now() - t0, pairs: rr.pairs.length, reachable: rr.pairs.filter((p) => p.reachable).length });
+        log(`pingall single,50 (${kind === 'ovs' ? 'OVS, learning controller' : 'Linux bridge'}): ${out[r].reachable}/${out[r].pairs} in ${Math.round(out[r].ms)} ms`);
+      }
+    } finally {
+      await lab50.down();
+    }
+  }
+  const pa = median(pingall.map((p) => p.ms));
+  const line = `pingall single,50 learning: ${pingall.every((p) => p.reachable === p.pairs) ? 'all pairs' : 'NOT all pairs'}, ${Math.round(pa)} ms, first run ${Math.round(pingall[0].ms)} ms (goal < ${OPENFLOW_GOALS.pingall50Ms} ms) ${pa < OPENFLOW_GOALS.pingall50Ms ? 'MET' : 'NOT MET'}; Linux bridge ${Math.round(median(bridge.map((p) => p.ms)))} ms (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`;
+  const json = join(outDir, 'openflow.json');
+  const results = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
+  writeFileSync(json, JSON.stringify({ ...results, pingall50: { ovs: pingall, bridge } }, null, 2) + '\n');
+  const txt = join(outDir, 'openflow.txt');
+  writeFileSync(txt, readFileSync(txt, 'utf8') + line + '\n');
+  log('\n' + readFileSync(txt, 'utf8'));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -135,7 +150,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const inner = `mount -t tmpfs tmpfs /run && ip link set lo up && exec "$0" "$@"`;
   const r = spawnSync('unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'bash', '-c', inner, process.execPath, fileURLToPath(import.meta.url), '--in-sandbox', '--reps', String(reps), '--out', outDir], { stdio: 'inherit' });
-  return r.status ?? 2;
+  if (r.status !== 0) return r.status ?? 2;
+  // A private state directory on the host: this bench's labs, no one else's.
+  process.env.NSLAB_STATE_DIR = mkdtempSync('/run/nslab-bench-of-');
+  try {
+    await pingall(reps, outDir);
+  } finally {
+    rmSync(process.env.NSLAB_STATE_DIR, { recursive: true, force: true });
+  }
+  return 0;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url))
