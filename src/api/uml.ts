@@ -4,7 +4,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { NslabError } from '../model/index.js';
-import { runInUml, shQuote, umlAvailable, UML_DEFAULT_MODULES, UML_INSTALL_HINT, type UmlRunResult } from '../sys/uml.js';
+import { runInUml, shQuote, umlAvailable, UML_DEFAULT_MODULES, UML_OPENFLOW_MODULES, UML_INSTALL_HINT, type UmlRunResult } from '../sys/uml.js';
 
 /** The CLI entry point, as a host path (the guest sees the host's / through hostfs). */
 export function cliEntry(): string {
@@ -18,6 +18,8 @@ export function requireUml(): void {
 
 export interface UmlNslabOptions {
   interactive?: boolean;
+  /** The lab has OpenFlow switches: load the kernel's openvswitch module too (their kernel datapath). */
+  openflow?: boolean;
   onOutput?: (text: string) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -37,7 +39,7 @@ export async function runScriptInUml(script: string, opts: UmlNslabOptions = {})
     argv: ['bash', '-c', prelude + script],
     cwd: process.cwd(),
     env: guestEnv({ stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY }, process.env),
-    modules: UML_DEFAULT_MODULES,
+    modules: [...UML_DEFAULT_MODULES, ...(opts.openflow ? UML_OPENFLOW_MODULES : [])],
     interactive: opts.interactive,
     onOutput: opts.onOutput,
     signal: opts.signal,

@@ -41,10 +41,11 @@ export function withUmlCommand<T extends { message: string; hint?: string }>(e: 
 
 export async function runUml(argv: Argv, rawArgs: string[]): Promise<number> {
   // Check the files here first: a typo is reported in a second, not after a kernel boot.
-  for (const f of (argv.scenario as string[]).map(String)) loadScenario(f);
+  const scenarios = (argv.scenario as string[]).map(String).map((f) => loadScenario(f));
+  const openflow = scenarios.some((sc) => sc.topology.nodes.some((n) => n.openflow));
   const sig = abortOnSignals();
   try {
-    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal });
+    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal, openflow });
     return r.exitCode;
   } finally {
     sig.dispose();
@@ -79,7 +80,7 @@ export async function upUml(argv: Argv, rawArgs: string[]): Promise<number> {
   }
   const sig = abortOnSignals();
   try {
-    const r = await runScriptInUml(script, { interactive, onOutput: interactive ? undefined : (s) => process.stdout.write(s), signal: sig.signal });
+    const r = await runScriptInUml(script, { interactive, onOutput: interactive ? undefined : (s) => process.stdout.write(s), signal: sig.signal, openflow: t.nodes.some((n) => n.openflow) });
     return r.exitCode;
   } finally {
     sig.dispose();

@@ -190,7 +190,9 @@ export function vswitchdScript(of: OpenFlowSwitch, waitConnected: boolean): stri
     // left a zombie of ovs-vswitchd, which does not reap children it did not start.
     lines.push(
       'log=$(readlink /proc/$$/fd/1)',
-      `( ( i=0; until grep -q 'rconn|INFO|${of.bridge}<->.*: connected$' "$log"; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/${CONNECTED_FILE}" ) & )`,
+      // …and once every port (and the bridge's own) is in the datapath: under user-mode Linux the kernel datapath's
+      // ports were added after the connection, and a pingall right after `up` lost the first packets.
+      `( ( i=0; until grep -q 'rconn|INFO|${of.bridge}<->.*: connected$' "$log" && [ "$(grep -c 'bridge ${of.bridge}: added interface' "$log")" -ge ${Object.keys(of.ports).length + 1} ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/${CONNECTED_FILE}" ) & )`,
     );
   lines.push(['exec', 'ovs-vswitchd', '--pidfile', ...OVS_LOG].join(' '));
   return lines.join('\n');

@@ -1216,7 +1216,7 @@ ip netns exec nslab-sdn.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS_DBDIR
 echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
 ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000001 fail_mode=secure protocols=OpenFlow10,OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
 log=$(readlink /proc/$$/fd/1)
-( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log"; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 4 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
 exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
 ip netns exec nslab-sdn.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
 ip netns exec nslab-sdn.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' /usr/bin/ovs-testcontroller --pidfile --wildcards -vconsole:info -vsyslog:off ptcp:6653:127.0.0.1 &
@@ -1224,7 +1224,7 @@ ip netns exec nslab-sdn.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR
 echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
 ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000002 fail_mode=secure protocols=OpenFlow10,OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
 log=$(readlink /proc/$$/fd/1)
-( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log"; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 4 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
 exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
 
 `
@@ -1292,7 +1292,7 @@ ip netns exec nslab-sdn-osken.s1 env 'OVS_RUNDIR=$LAB_DIR/nodes/s1/ovs_run' 'OVS
 echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
 ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000001 fail_mode=secure protocols=OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
 log=$(readlink /proc/$$/fd/1)
-( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log"; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 4 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
 exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
 ip netns exec nslab-sdn-osken.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
 ip netns exec nslab-sdn-osken.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS_DBDIR=$LAB_DIR/nodes/s2/ovs_db' 'OVS_LOGDIR=$LAB_DIR/nodes/s2/ovs_log' 'OVS_SYSCONFDIR=$LAB_DIR/nodes/s2/ovs_etc' sh -c 'cd topologies && exec osken-manager --ofp-listen-host 127.0.0.1 ../examples/sdn/simple_switch_13.py' &
@@ -1300,7 +1300,7 @@ ip netns exec nslab-sdn-osken.s2 env 'OVS_RUNDIR=$LAB_DIR/nodes/s2/ovs_run' 'OVS
 echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
 ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000002 fail_mode=secure protocols=OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
 log=$(readlink /proc/$$/fd/1)
-( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log"; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 3 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
 exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
 
 `
