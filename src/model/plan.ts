@@ -126,7 +126,9 @@ export function renderOperation(op: Operation): string {
     case 'start':
     case 'service':
       if (op.kind === 'service.stop') return `kill -TERM <pid of ${op.subject}>`;
-      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`) +
+      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`)
+        // A directory given by environment (Bind.env): 'OVS_RUNDIR=$LAB_DIR/x' would not expand when pasted.
+        .replace(/'([A-Za-z_][A-Za-z0-9_]*)=\$LAB_DIR\/([^']*)'/g, `$1="$LAB_DIR"/'$2'`) +
         (op.tool === 'start' || op.tool === 'service' ? ' &' : '');
     case 'files': {
       const d = op.dir!;
