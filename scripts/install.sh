@@ -37,10 +37,13 @@ packages=(
   "runtime nodejs node runs nslab (Node.js 20 or newer)"
   "runtime npm npm installs nslab's JavaScript dependencies and builds it"
   "runtime frr vtysh routing: ospf, bgp and isis (FRR daemons in the routers) and vtysh steps"
+  "runtime openvswitch-switch /usr/sbin/ovs-vswitchd OpenFlow switches (kind: ovs): ovsdb-server and ovs-vswitchd in each switch, ovs-ofctl for flows and ofctl steps"
+  "runtime openvswitch-testcontroller /usr/bin/ovs-testcontroller controller: learning (Open vSwitch's reference OpenFlow controller)"
   "dev nftables nft the tests compare the host's firewall ruleset before and after every lab"
   "dev libxml2-utils xmllint the tests check JUnit reports against the JUnit XSD"
   "dev chromium chromium the tests open HTML reports and the web view in a headless browser"
   "dev fontconfig fc-list the headless browser finds its fonts through fontconfig"
+  "dev python3-os-ken /usr/bin/osken-manager the tests run an os-ken app as an OpenFlow controller (controller: { run })"
   "dev fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf text in the headless browser (boxes without a font)"
 )
 if [ $list = 1 ]; then printf '%s\n' "${packages[@]}"; exit 0; fi

@@ -61,6 +61,8 @@ export function mergeFeatureSchemas(text, featuresDir = join(root, 'src/features
   const node = schema.definitions.node.properties;
   const link = schema.definitions.link.properties;
   const top = schema.properties;
+  const defs = schema.definitions;
+  const kinds = schema.definitions.node.properties.kind.enum;
   for (const name of readdirSync(featuresDir).sort()) {
     const file = join(featuresDir, name, 'schema.json');
     if (!existsSync(file)) continue;
@@ -71,13 +73,17 @@ export function mergeFeatureSchemas(text, featuresDir = join(root, 'src/features
     }
     Object.assign(node, frag.node ?? {});
     Object.assign(link, frag.link ?? {});
+    // A feature may add node kinds (kind: ovs), top-level keys (controller:) and shared definitions.
     Object.assign(top, frag.top ?? {});
+    Object.assign(defs, frag.definitions ?? {});
+    for (const k of frag.kinds ?? []) if (!kinds.includes(k)) kinds.push(k);
   }
   let out = text;
   out = replaceValue(out, ['properties', 'routing', 'enum'], routing.enum);
   out = replaceValue(out, ['properties', 'routing', 'description'], routing.description);
-  // Feature keys are appended to the node and link properties, each on its own lines.
-  for (const [path, props] of [[['definitions', 'node', 'properties'], node], [['definitions', 'link', 'properties'], link], [['properties'], top]]) {
+  out = replaceValue(out, ['definitions', 'node', 'properties', 'kind', 'enum'], kinds);
+  // Feature keys are appended to the node and link properties (and the top level and definitions), each on its own lines.
+  for (const [path, props] of [[['definitions', 'node', 'properties'], node], [['definitions', 'link', 'properties'], link], [['properties'], top], [['definitions'], defs]]) {
     const { start, end } = spanOf(out, path);
     const current = JSON.parse(out.slice(start, end));
     const added = Object.keys(props).filter((k) => !(k in current) || JSON.stringify(current[k]) !== JSON.stringify(props[k]));

@@ -120,10 +120,17 @@ async function clashError(lab: string, clash: string[], runner: Runner, store: S
 /** Fail before creating anything when a service's program is not installed (FRR for routing: ospf). */
 export function checkServicePrograms(t: ResolvedTopology, exists: (path: string) => boolean = fileExists): void {
   const missing = new Map<string, string | undefined>();
-  for (const s of t.services ?? []) if (!missing.has(s.argv[0]) && !exists(s.argv[0])) missing.set(s.argv[0], s.package);
+  const features = new Set<string>();
+  for (const s of t.services ?? []) {
+    const program = s.program ?? s.argv[0];
+    if (!missing.has(program) && !exists(program)) {
+      missing.set(program, s.package);
+      features.add(s.feature === 'frr' ? `routing: ${t.routing}` : s.feature);
+    }
+  }
   if (!missing.size) return;
   const pkgs = [...new Set([...missing.values()].filter((p): p is string => !!p))];
-  throw new NslabError('E_SERVICE_MISSING', `this lab runs ${[...missing.keys()].join(', ')}, which ${missing.size > 1 ? 'are' : 'is'} not installed (routing: ${t.routing})`, {
+  throw new NslabError('E_SERVICE_MISSING', `this lab runs ${[...missing.keys()].join(', ')}, which ${missing.size > 1 ? 'are' : 'is'} not installed (${[...features].join(', ')})`, {
     hint: pkgs.length ? `install it: apt-get install ${pkgs.join(' ')} (or run scripts/install.sh)` : 'install it, or remove the service from the topology',
   });
 }

@@ -1,6 +1,9 @@
 // `nslab show LAB` for the library: the journal says what the lab is, the kernel says now which links are up.
 
-import { NslabError, type Journal } from '../model/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATAPATH_FILE } from '../features/openflow/index.js';
+import { NslabError, privateDirSource, type Journal } from '../model/index.js';
 import { readLinkStates } from '../exec/linkstate.js';
 import { buildShowReport, type KernelView, type ShowReport } from '../report/show.js';
 import { ExecaRunner, isAlive, StateStore } from '../sys/index.js';
@@ -38,5 +41,13 @@ export async function showLab(name: string, deps: LabDeps = {}): Promise<ShowRep
       kernel = { error: `reading them failed: ${(e as Error).message}` };
     }
   }
-  return buildShowReport(j, t, kernel, (p) => isAlive(p.pid, p.startTime));
+  // The datapath each OpenFlow switch's OVS was given (features/openflow writes it when the switch starts).
+  const datapathOf = (node: string): string | undefined => {
+    try {
+      return readFileSync(join(store.labDir(name), privateDirSource(node, 'ovs/run'), DATAPATH_FILE), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  return buildShowReport(j, t, kernel, (p) => isAlive(p.pid, p.startTime), datapathOf);
 }

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { NslabError, type ResolvedTopology } from '../model/index.js';
 import { modulesFor, requiredKernelFeatures } from '../plan/index.js';
-import { runInUml, shQuote, umlAvailable, UML_DEFAULT_MODULES, UML_INSTALL_HINT, type UmlRunResult } from '../sys/uml.js';
+import { runInUml, shQuote, umlAvailable, UML_DEFAULT_MODULES, UML_OPENFLOW_MODULES, UML_INSTALL_HINT, type UmlRunResult } from '../sys/uml.js';
 
 /** The CLI entry point, as a host path (the guest sees the host's / through hostfs). */
 export function cliEntry(): string {
@@ -19,6 +19,8 @@ export function requireUml(): void {
 
 export interface UmlNslabOptions {
   interactive?: boolean;
+  /** The lab has OpenFlow switches: load the kernel's openvswitch module too (their kernel datapath). */
+  openflow?: boolean;
   onOutput?: (text: string) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -45,7 +47,7 @@ export async function runScriptInUml(script: string, opts: UmlNslabOptions = {})
     argv: ['bash', '-c', prelude + script],
     cwd: process.cwd(),
     env: guestEnv({ stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY }, process.env),
-    modules: opts.modules ? [...new Set([...UML_DEFAULT_MODULES, ...opts.modules])] : UML_DEFAULT_MODULES,
+    modules: [...new Set([...UML_DEFAULT_MODULES, ...(opts.modules ?? []), ...(opts.openflow ? UML_OPENFLOW_MODULES : [])])],
     interactive: opts.interactive,
     onOutput: opts.onOutput,
     signal: opts.signal,

@@ -1,6 +1,7 @@
 // Command handlers: map parsed options to one library call and an exit code (0 ok; any error is thrown, and
 // exits 2; exit 1, a failed expectation, comes only from `nslab run`).
 
+import { existsSync } from 'node:fs';
 import { cleanLabs, isRouted, Lab, requireRoot, showLab, summarizeTopology, waitConverged, type ConvergeResult } from '../api/index.js';
 import type { TeardownReport } from '../exec/index.js';
 import { formatShow } from '../report/show.js';
@@ -286,6 +287,16 @@ export async function doctor(argv: Argv): Promise<number> {
   // FRR for routing: ospf | bgp (its daemons are not on PATH: Debian keeps them in /usr/lib/frr).
   const frr = await has('/usr/lib/frr/zebra', ['--version']);
   checks.push({ name: 'FRR (routing: ospf, bgp)', ok: frr.ok, detail: frr.ok ? frr.text : 'not installed', fix: 'apt-get install frr', required: false });
+  // Open vSwitch for OpenFlow switches (kind: ovs), and which datapath they get here.
+  const ovs = await has('/usr/sbin/ovs-vswitchd', ['--version']);
+  const kernelDp = existsSync('/sys/module/openvswitch');
+  checks.push({
+    name: 'Open vSwitch (kind: ovs)',
+    ok: ovs.ok,
+    detail: ovs.ok ? `${ovs.text}; datapath here: ${kernelDp ? 'kernel (the openvswitch module is loaded)' : 'userspace (netdev; the kernel has no openvswitch module loaded)'}` : 'not installed',
+    fix: 'apt-get install openvswitch-switch openvswitch-testcontroller',
+    required: false,
+  });
   const uml = umlAvailable();
   checks.push({ name: 'user-mode Linux (--kernel uml)', ok: uml.ok, detail: uml.ok ? `${uml.kernel}, modules in ${uml.modulesDir}` : (uml.reason ?? 'not installed'), fix: 'apt-get install user-mode-linux kmod', required: false });
   if (argv.json) out(JSON.stringify({ checks }));

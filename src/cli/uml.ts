@@ -48,13 +48,14 @@ function hasLinkStep(specs: StepSpec[]): boolean {
 export async function runUml(argv: Argv, rawArgs: string[]): Promise<number> {
   // Check the files here first: a typo is reported in a second, not after a kernel boot.
   const scenarios = (argv.scenario as string[]).map(String).map((f) => loadScenario(f));
+  const openflow = scenarios.some((sc) => sc.topology.nodes.some((n) => n.openflow));
   const sig = abortOnSignals();
   try {
     // The kernel modules the labs need (8021q, bonding, vrf) are loaded at boot.
     // A `link` step turns the link's nftables blackhole off as it changes state: nf_tables too.
     const linkSteps = scenarios.some((s) => hasLinkStep(s.steps.map((x) => x.spec)));
     const modules = [...umlModulesFor(scenarios.map((s) => s.topology)), ...(linkSteps ? ['nf_tables'] : [])];
-    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal, modules });
+    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal, modules, openflow });
     return r.exitCode;
   } finally {
     sig.dispose();
@@ -89,7 +90,7 @@ export async function upUml(argv: Argv, rawArgs: string[]): Promise<number> {
   }
   const sig = abortOnSignals();
   try {
-    const r = await runScriptInUml(script, { modules: umlModulesFor([t]), interactive, onOutput: interactive ? undefined : (s) => process.stdout.write(s), signal: sig.signal });
+    const r = await runScriptInUml(script, { modules: umlModulesFor([t]), interactive, onOutput: interactive ? undefined : (s) => process.stdout.write(s), signal: sig.signal, openflow: t.nodes.some((n) => n.openflow) });
     return r.exitCode;
   } finally {
     sig.dispose();

@@ -30,6 +30,12 @@ export const SERVICE_STOP_GRACE_MS = 500;
 
 /** The host path of a file a node sees at `target`, through the node's private directory mounted there. */
 function hostPathOf(op: Operation, labDir: string, target: string): string | undefined {
+  // `$OVS_RUNDIR/db.sock`: a file in a directory given to the node by environment (Bind.env).
+  const v = /^\$([A-Za-z_][A-Za-z0-9_]*)(\/.*)?$/.exec(target);
+  if (v) {
+    const e = (op.binds ?? []).find((x) => x.env === v[1]);
+    return e ? join(labDir, e.source, v[2] ?? '') : undefined;
+  }
   const b = (op.binds ?? []).find((x) => target === x.target || target.startsWith(x.target + '/'));
   return b ? join(labDir, b.source, target.slice(b.target.length)) : undefined;
 }

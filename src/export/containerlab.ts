@@ -102,6 +102,15 @@ function startCommand(argv: string[], i: number): string {
 }
 
 export function toContainerlab(t: ResolvedTopology, opts: ContainerlabOptions = {}): ClabTopology {
+  // OpenFlow switches are not exported (a stated limitation, not a silent Linux bridge): containerlab's ovs-bridge
+  // kind points at an Open vSwitch bridge that must already exist on the Docker host (containerlab neither creates it
+  // nor sets its controller, datapath ID or port numbers), and under clabernetes there is no shared host to put it
+  // on; the default image has no Open vSwitch to run one inside a linux node as nslab does.
+  const openflow = t.nodes.filter((n) => n.openflow).map((n) => n.name);
+  if (openflow.length)
+    throw new NslabError('E_EXPORT_OPENFLOW', `${openflow.join(', ')} ${openflow.length > 1 ? 'are OpenFlow switches' : 'is an OpenFlow switch'}, which the containerlab export does not carry over`, {
+      hint: "containerlab's ovs-bridge kind needs the bridge (and its controller) made by hand on the Docker host: create them there and refer to them as kind: ovs-bridge, or make the switches kind: switch to export them as Linux bridges",
+    });
   const plan = compilePlan(t);
   const frrNodes = new Set(frrRouters(t).map((r) => r.node));
   const nodes: Record<string, ClabNode> = {};

@@ -31,6 +31,8 @@ export type Tool = 'ip' | 'tc' | 'bridge' | 'sysctl' | 'ethtool' | 'exec' | 'sta
 export interface Bind {
   source: string;
   target: string;
+  /** Given to the process as this environment variable (the host path) instead of mounted over `target`. */
+  env?: string;
 }
 
 export interface Operation {
@@ -73,10 +75,10 @@ export function labFileSource(name: string): string {
  * What every process that runs in a node sees mounted: the lab's shared files (its /etc/hosts), then the node's
  * private directories. `files` is the topology's (a journal written before they existed has none).
  */
-export function nodeBinds(n: { name: string; dirs?: { target: string }[] }, files: readonly { name: string; target: string }[] = []): Bind[] {
+export function nodeBinds(n: { name: string; dirs?: { target: string; env?: string }[] }, files: readonly { name: string; target: string }[] = []): Bind[] {
   return [
     ...files.map((f) => ({ source: labFileSource(f.name), target: f.target })),
-    ...(n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target })),
+    ...(n.dirs ?? []).map((d) => ({ source: privateDirSource(n.name, d.target), target: d.target, ...(d.env ? { env: d.env } : {}) })),
   ];
 }
 
@@ -104,9 +106,13 @@ export function nodeEntryArgv(netns: string, binds: readonly Bind[], labDir: str
   return ['sh', '-c', 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 126; shift; done; shift; exec "$@"', 'sh', ...cgroupProcs, '--', ...inNode];
 }
 
-function nodeEntryInner(netns: string, binds: readonly Bind[], labDir: string, argv: string[], arch: string | null): string[] {
-  if (!binds.length) return ['ip', 'netns', 'exec', netns, ...argv];
-  const pairs = binds.flatMap((b) => [`${labDir}/${b.source}`, b.target]);
+function nodeEntryInner(netns: string, binds: readonly Bind[], labDir: string, argvIn: string[], arch: string | null): string[] {
+  // Directories given by environment (Bind.env, e.g. OVS_RUNDIR) cost one exec of env(1), not a mount.
+  const vars = binds.filter((b) => b.env).map((b) => `${b.env}=${labDir}/${b.source}`);
+  const argv = vars.length ? ['env', ...vars, ...argvIn] : argvIn;
+  const mounts = binds.filter((b) => !b.env);
+  if (!mounts.length) return ['ip', 'netns', 'exec', netns, ...argv];
+  const pairs = mounts.flatMap((b) => [`${labDir}/${b.source}`, b.target]);
   const n = arch ? SYSCALLS[arch] : undefined;
   if (n) return ['perl', '-e', entrySource(n), '--', netns, ...pairs, '--', ...argv];
   const script = 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"';
@@ -154,7 +160,9 @@ export function renderOperation(op: Operation): string {
     case 'start':
     case 'service':
       if (op.kind === 'service.stop') return `kill -TERM <pid of ${op.subject}>`;
-      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args, [], null) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`) +
+      return q(op.netns ? (op.binds?.length ? nodeEntryArgv(op.netns, op.binds, LAB_DIR, op.args, [], null) : ['ip', 'netns', 'exec', op.netns, ...(op.tool === 'ethtool' ? ['ethtool'] : []), ...op.args]) : op.args).replaceAll(`'${LAB_DIR}/`, `"$LAB_DIR"'/`)
+        // A directory given by environment (Bind.env): 'OVS_RUNDIR=$LAB_DIR/x' would not expand when pasted.
+        .replace(/'([A-Za-z_][A-Za-z0-9_]*)=\$LAB_DIR\/([^']*)'/g, `$1="$LAB_DIR"/'$2'`) +
         (op.tool === 'start' || op.tool === 'service' ? ' &' : '');
     case 'cgroup': {
       const c = op.cgroup!;

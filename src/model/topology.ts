@@ -19,13 +19,16 @@ export interface RawTopology {
   topo?: string;
   /** `static`: every node's neighbour tables filled at build time (features/mac). */
   arp?: ArpMode;
+  /** Feature keys at the top (controller:, …): checked by the schema, read by each feature's resolution hook. */
+  [feature: string]: unknown;
 }
 
 /** `dynamic`: the kernel resolves neighbours (ARP, ND) on first use; `static`: PERMANENT entries made at build time. */
 export type ArpMode = 'static' | 'dynamic';
 
 export interface RawNode {
-  kind?: NodeKind;
+  /** `ovs` is an OpenFlow switch (the openflow feature): resolved as kind switch with `openflow` set. */
+  kind?: NodeKind | 'ovs';
   routes?: { to: string; via?: string; dev?: string; metric?: number }[];
   gateway?: string | { ipv4?: string; ipv6?: string };
   sysctls?: Record<string, string | number | boolean>;
@@ -165,6 +168,8 @@ export interface ResolvedNode {
   arp?: ArpMode;
   /** Resource limits, enforced with a cgroup of the node's own (features/cgroup). Absent: no cgroup. */
   limits?: NodeLimits;
+  /** An OpenFlow switch (Open vSwitch bridge) instead of a Linux bridge: see features/openflow. */
+  openflow?: OpenFlowSwitch;
 }
 
 /** A node's share of the machine. */
@@ -175,6 +180,29 @@ export interface NodeLimits {
   memoryBytes?: number;
 }
 
+/** An OpenFlow switch's resolved settings (features/openflow). */
+export interface OpenFlowSwitch {
+  /** The OVS bridge's name inside the switch's namespace. */
+  bridge: string;
+  /** 16 hex digits. */
+  dpid: string;
+  /** OpenFlow versions the bridge speaks (OVS's names, OpenFlow10..OpenFlow15); empty: OVS's default. */
+  protocols: string[];
+  failMode: 'secure' | 'standalone';
+  /** auto: the kernel datapath where the kernel has the openvswitch module, else the userspace one (netdev). */
+  datapath: 'auto' | 'netdev' | 'system';
+  controller: OpenFlowController;
+  /** Interface name → OpenFlow port number. */
+  ports: Record<string, number>;
+}
+
+/** Where an OpenFlow switch's controller is: none, one nslab runs in the switch's namespace, or an address. */
+export type OpenFlowController =
+  | { type: 'none' }
+  | { type: 'learning'; target: string }
+  | { type: 'run'; command: string; target: string }
+  | { type: 'address'; target: string };
+
 /** A directory that a node sees at `target`, kept in the lab's state folder, with the files nslab writes into it. */
 export interface PrivateDir {
   /** Where the node's processes see it, e.g. /etc/frr. */
@@ -183,6 +211,12 @@ export interface PrivateDir {
   owner?: string;
   /** File name → content, written before any service of the node starts. */
   files: Record<string, string>;
+  /**
+   * Not mounted: the directory's path is given to the node's processes in this environment variable instead (for
+   * daemons that take their directories from the environment, like Open vSwitch's OVS_RUNDIR, where the default
+   * target may not exist on the host). `target` then only names the directory.
+   */
+  env?: string;
 }
 
 /** A file that every node of the lab sees at `target`: one copy, in the lab's state folder (the lab's hosts file). */
@@ -213,6 +247,8 @@ export interface ResolvedService {
   feature: string;
   /** The Debian package that provides argv[0], for the hint when it is missing. */
   package?: string;
+  /** The program checked before the lab is built, when argv[0] is a shell that runs it (default argv[0]). */
+  program?: string;
 }
 
 export interface ResolvedLink {

@@ -52,6 +52,15 @@ export function commandArgv(c: Command): string[] {
 function nodeConfigOps(node: ResolvedNode): Operation[] {
   const subject = `node ${node.name}`;
   const ops: Operation[] = [inNetns(node.netns, 'link.set', ['link', 'set', 'dev', 'lo', 'up'], subject)];
+  if (node.kind === 'switch' && node.openflow) {
+    // An OpenFlow switch: its ports are Open vSwitch's (features/openflow), added by its ovs-vswitchd; here they
+    // only come up, without addresses (as a Linux bridge's ports, below).
+    for (const i of node.interfaces) {
+      ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, 'addrgenmode', 'none'], `${subject} port ${i.name}`));
+      ops.push(inNetns(node.netns, 'link.set', ['link', 'set', 'dev', i.name, 'up'], `${subject} port ${i.name}`));
+    }
+    return ops;
+  }
   if (node.kind === 'switch') {
     // With STP off a bridge port forwards as soon as it is up; with STP on, forward_delay is the kernel's minimum
     // (2 s, i.e. 200 centiseconds) rather than the 15 s default, so the lab converges in ~4 s (listening+learning).
@@ -190,7 +199,7 @@ export function compilePlan(t: ResolvedTopology): Plan {
   // stage took 3.5-3.6 s with the hooks on, 1.5-2.0 s with them off. Optional: without br_netfilter the keys do not
   // exist. A node's own sysctls come after, so a user can turn them back on.
   const bridgeNetfilterOff = (n: ResolvedNode): Operation[] =>
-    n.kind !== 'switch'
+    n.kind !== 'switch' || n.openflow
       ? []
       : ['iptables', 'ip6tables', 'arptables'].map((f) => ({
           ...inNetns(n.netns, 'sysctl.set', [`net.bridge.bridge-nf-call-${f}=0`], `node ${n.name} sysctl net.bridge.bridge-nf-call-${f}`, 'sysctl'),

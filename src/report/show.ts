@@ -27,6 +27,8 @@ export interface ShowNode {
   /** False when the namespace is gone (someone deleted it by hand). Null when not read. */
   present: boolean | null;
   interfaces: ShowInterface[];
+  /** An OpenFlow switch: its datapath ID, the datapath its OVS was given (netdev: userspace; system: kernel; null: not known), controller and fail mode. */
+  openflow?: { dpid: string; datapath: string | null; controller: string; failMode: string; ports: Record<string, number> };
 }
 
 export interface ShowLink {
@@ -88,7 +90,13 @@ function requestedStates(t: ResolvedTopology, changes: Journal['changes']): Map<
   return out;
 }
 
-export function buildShowReport(j: Journal, t: ResolvedTopology, kernel: KernelView | { error: string }, alive: (p: Journal['processes'][number]) => boolean): ShowReport {
+export function buildShowReport(
+  j: Journal,
+  t: ResolvedTopology,
+  kernel: KernelView | { error: string },
+  alive: (p: Journal['processes'][number]) => boolean,
+  datapathOf: (node: string) => string | undefined = () => undefined,
+): ShowReport {
   const k = 'error' in kernel ? undefined : kernel;
   const netnsOf = new Map(t.nodes.map((n) => [n.name, n.netns]));
   const ifState = (node: string, ifname: string): LinkState => (k ? stateOf(k.link(netnsOf.get(node)!, ifname)) : 'unknown');
@@ -106,6 +114,17 @@ export function buildShowReport(j: Journal, t: ResolvedTopology, kernel: KernelV
       kind: n.kind,
       netns: n.netns,
       present: k ? k.present(n.netns) : null,
+      ...(n.openflow
+        ? {
+            openflow: {
+              dpid: n.openflow.dpid,
+              datapath: datapathOf(n.name) ?? null,
+              controller: n.openflow.controller.type === 'none' ? 'none' : `${n.openflow.controller.type} ${n.openflow.controller.target}`,
+              failMode: n.openflow.failMode,
+              ports: n.openflow.ports,
+            },
+          }
+        : {}),
       interfaces: n.interfaces.map((i) => {
         const kl = k?.link(n.netns, i.name);
         return {
@@ -184,8 +203,13 @@ export function formatShow(r: ShowReport): string {
   }
   out.push('', table(nodeRows));
   out.push('', formatShowLinks(r));
+  const of = r.nodes.filter((n) => n.openflow);
+  if (of.length) {
+    const dp = (d: string | null) => (d === 'netdev' ? 'userspace (netdev)' : d === 'system' ? 'kernel (system)' : (d ?? '?'));
+    out.push('', table([['OPENFLOW SWITCH', 'DPID', 'DATAPATH', 'CONTROLLER', 'FAIL MODE', 'PORTS'], ...of.map((n) => [n.name, n.openflow!.dpid, dp(n.openflow!.datapath), n.openflow!.controller, n.openflow!.failMode, Object.entries(n.openflow!.ports).map(([i, p]) => `${p}:${i}`).join(' ')])]));
+  }
   if (r.processes.length) {
-    out.push('', table([['PROCESS', 'NODE', 'STATE', 'COMMAND'], ...r.processes.map((p) => [String(p.pid), p.node, p.alive ? 'alive' : 'dead', p.argv.join(' ')])]));
+    out.push('', table([['PROCESS', 'NODE', 'STATE', 'COMMAND'], ...r.processes.map((p) => [String(p.pid), p.node, p.alive ? 'alive' : 'dead', p.argv.join(' ').replace(/\s*\n\s*/g, '; ')])]));
   }
   if (r.changes.length) out.push('', 'changes:', ...r.changes.map((c) => `  ${c.at}  ${c.what}`));
   return out.join('\n');

@@ -15,6 +15,8 @@ export const METRICS: Record<string, string[]> = {
   route: ['present', 'via', 'nexthops', 'protocol'],
   converge: ['time'],
   vtysh: ['query', 'exit', 'stdout', 'stdout_not'],
+  flows: ['count', 'packets', 'bytes', 'query', 'stdout', 'stdout_not'],
+  ofctl: ['exit', 'stdout', 'stderr', 'stdout_not'],
 };
 METRICS.ping.push('outage');
 

@@ -32,6 +32,8 @@ interface RawStep {
   route?: { node: string; to: string; family?: 4 | 6 };
   converge?: { timeout?: string; settle?: string };
   vtysh?: { node: string; cmd: string };
+  flows?: { switch: string; match?: string; table?: number };
+  ofctl?: { switch: string; cmd: string };
   impair?: { link: string; direction?: string; clear?: boolean } & RawImpairment;
   sleep?: string;
   background?: { node: string; cmd: string | string[] };
@@ -73,6 +75,10 @@ function defaultName(s: StepSpec): string {
       return 'converge';
     case 'vtysh':
       return `vtysh ${s.node}: ${s.cmd}`.slice(0, 80);
+    case 'flows':
+      return `flows ${s.switch}${s.table !== undefined ? ` table ${s.table}` : ''}${s.match ? ` ${s.match}` : ''}`.slice(0, 80);
+    case 'ofctl':
+      return `ofctl ${s.switch}: ${s.cmd}`.slice(0, 80);
   }
 }
 
@@ -225,6 +231,13 @@ export function loadScenarioDocument(doc: ParsedYaml, file: string): Scenario {
     } else if (rs.vtysh) {
       node(rs.vtysh.node, [...path, 'vtysh', 'node']);
       spec = { kind: 'vtysh', node: rs.vtysh.node, cmd: rs.vtysh.cmd };
+    } else if (rs.flows || rs.ofctl) {
+      const key = rs.flows ? 'flows' : 'ofctl';
+      const sw = (rs.flows ?? rs.ofctl)!.switch;
+      node(sw, [...path, key, 'switch']);
+      if (!topologyError && nodes.has(sw) && !topology.nodes.find((n) => n.name === sw)?.openflow)
+        add([...path, key, 'switch'], 'E_NOT_OPENFLOW', `'${sw}' is not an OpenFlow switch`, `OpenFlow switches of this lab: ${topology.nodes.filter((n) => n.openflow).map((n) => n.name).join(', ') || 'none (kind: ovs makes one)'}`);
+      spec = rs.flows ? { kind: 'flows', switch: sw, match: rs.flows.match, table: rs.flows.table } : { kind: 'ofctl', switch: sw, cmd: rs.ofctl!.cmd };
     } else {
       const inner = (rs.parallel ?? []).map((s, i) => convert(s, [...path, 'parallel', i], `${id}.${i + 1}`, true));
       spec = { kind: 'parallel', steps: inner };

@@ -24,7 +24,9 @@ export type StepSpec =
   | { kind: 'parallel'; steps: Step[] }
   | { kind: 'route'; node: string; to: string; family?: 4 | 6 }
   | { kind: 'converge'; timeoutMs: number; settleMs: number }
-  | { kind: 'vtysh'; node: string; cmd: string };
+  | { kind: 'vtysh'; node: string; cmd: string }
+  | { kind: 'flows'; switch: string; match?: string; table?: number }
+  | { kind: 'ofctl'; switch: string; cmd: string };
 
 export interface MetricCheck {
   metric: string;

@@ -10,7 +10,8 @@ import type { ManagedProcess } from '../sys/index.js';
 import { evaluateChecks, type MetricValue } from './checks.js';
 import { checkScenarioFitsLab } from './load.js';
 import { measureIperf3, measurePing, stopProcess, targetAddress } from './measure.js';
-import { selectRoute } from './parse/index.js';
+import { parseDumpFlows, selectRoute } from './parse/index.js';
+import { ofctlArgs } from '../features/openflow/index.js';
 import type { CheckOutcome, Scenario, ScenarioResult, Step, StepResult } from './model.js';
 import { compareWithModel, predictedGoodput, predictedRttMs, type ModelComparison } from '../health/index.js';
 import { judge, percentile, shapedInterfaces, startSampler, windowRounds, type Sampler, type SamplerData, type SamplerOptions, type StepHealth } from '../health/index.js';
@@ -260,6 +261,31 @@ async function runStepBody(step: Step, ctx: Ctx): Promise<StepResult[]> {
           json = undefined;
         }
         message = r.stdout.trim().split('\n').slice(0, 1)[0]?.slice(0, 160);
+        break;
+      }
+      case 'flows':
+      case 'ofctl': {
+        const of = lab.topology.nodes.find((n) => n.name === s.switch)?.openflow;
+        if (!of) throw new NslabError('E_NOT_OPENFLOW', `'${s.switch}' is not an OpenFlow switch`);
+        // ovs-ofctl COMMAND SWITCH [ARGS]: the bridge goes after the command's first word.
+        const [cmd, ...rest] = s.kind === 'flows' ? ['dump-flows', ...(s.table !== undefined || s.match ? [[s.table !== undefined ? `table=${s.table}` : '', s.match ?? ''].filter(Boolean).join(',')] : [])] : s.cmd.trim().split(/\s+/);
+        const r = await lab.exec(s.switch, ofctlArgs(of, [cmd, of.bridge, ...rest]), { timeoutMs: step.timeoutMs ?? 30_000 });
+        metrics.exit = r.exitCode;
+        text.stdout = r.stdout;
+        text.stderr = r.stderr;
+        if (s.kind === 'flows') {
+          if (r.exitCode !== 0) throw new NslabError('E_STEP', `ovs-ofctl dump-flows in ${s.switch} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, { details: { command: r.command } });
+          const flows = parseDumpFlows(r.stdout);
+          metrics.count = flows.length;
+          metrics.packets = flows.reduce((n, f) => n + f.packets, 0);
+          metrics.bytes = flows.reduce((n, f) => n + f.bytes, 0);
+          json = { flows };
+          message = `${flows.length} flow${flows.length === 1 ? '' : 's'}, ${metrics.packets} packets`;
+        } else {
+          if (!step.checks.some((c) => c.metric === 'exit'))
+            extraChecks.push({ metric: 'exit', ok: r.exitCode === 0, expected: '== 0 (default)', measured: String(r.exitCode) });
+          message = (r.stdout + r.stderr).trim().split('\n').slice(0, 1)[0]?.slice(0, 160);
+        }
         break;
       }
       case 'link':

@@ -16,6 +16,7 @@ import {
   type Problem,
   type RawTopology,
 } from '../model/index.js';
+import { resolvedKind } from '../features/openflow/index.js';
 import { parseImpairment } from './impair.js';
 import { DEFAULT_IPV4_POOL, DEFAULT_IPV6_POOL } from './passes/addressing.js';
 import type { Check } from './passes/checks.js';
@@ -103,7 +104,7 @@ export const unusableAddresses: Check = (_t, raw, problems) => {
 /** MTU below 1280 on a link whose ends get IPv6 addresses: Linux switches IPv6 off on the interface and refuses the
  * address (EINVAL). Switch ports carry no address, so a link between two switches may be that small. */
 export const mtuForIpv6: Check = (_t, raw, problems) => {
-  const kindOf = (node: string) => raw.nodes?.[node]?.kind ?? 'host';
+  const kindOf = (node: string) => resolvedKind(raw.nodes?.[node]);
   const defaultMtu = raw.defaults?.link?.mtu;
   const v6Pool = raw.addressing?.ipv6 !== false;
   const reported = new Set<string>();

@@ -5,6 +5,7 @@
 // Each pass adds to what the ones before it produced and records its problems; none touches the kernel or a file.
 
 import { LIMITS, type LocateFn, type NodeKind, type Problem, type RawTopology, type ResolvedRoute, type ResolvedTopology } from '../model/index.js';
+import { resolvedKind } from '../features/openflow/index.js';
 import { addressing } from './passes/addressing.js';
 import { checks } from './passes/checks.js';
 import { Problems, type Base } from './passes/draft.js';
@@ -29,7 +30,8 @@ export function resolveTopology(raw: RawTopology, locate: LocateFn, source: stri
     problems.add(['links'], 'E_TOO_MANY_LINKS', `${raw.links?.length} links; the limit is ${LIMITS.links}`, 'split the lab');
   if (problems.list.length) return { problems: problems.list };
 
-  const kindOf = new Map<string, NodeKind>(nodeNames.map((n) => [n, raw.nodes[n]?.kind ?? 'host']));
+  // kind: ovs is a switch (an OpenFlow one, see features/openflow): every pass sees kind switch.
+  const kindOf = new Map<string, NodeKind>(nodeNames.map((n) => [n, resolvedKind(raw.nodes[n])]));
   const base: Base = { raw, lab: raw.name, source, problems, nodeNames, kindOf };
   const d = services(routing(interfaces(addressing(segments(nodes(normalise(base)))))));
   // Feature hooks on the resolved nodes: MACs and arp (features/mac), cpu and memory limits (features/cgroup).

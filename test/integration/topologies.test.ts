@@ -17,8 +17,12 @@ for (const f of files) {
     if (skipUnlessRoot(t)) return;
     const skip = await kernelFeatureSkip(loadTopology(`topologies/${f}`));
     if (skip) return t.skip(skip);
-    const routed = (loadTopology(`topologies/${f}`).services ?? []).length > 0;
+    const services = loadTopology(`topologies/${f}`).services ?? [];
+    const routed = services.some((s) => s.feature === 'frr');
     if (routed && !existsSync('/usr/lib/frr/zebra')) return t.skip('routing by FRR, which is not installed (apt-get install frr)');
+    const missing = services.find((s) => !existsSync(s.program ?? s.argv[0]));
+    if (missing) return t.skip(`${missing.feature} needs ${missing.program ?? missing.argv[0]}, which is not installed (apt-get install ${missing.package})`);
+    if (f === 'sdn-osken.yaml' && !existsSync('/usr/bin/osken-manager')) return t.skip('an os-ken controller, which is not installed (apt-get install python3-os-ken)');
     await withLab(t, `topologies/${f}`, async (lab) => {
       const topo = lab.topology;
       for (const n of topo.nodes) {
@@ -45,7 +49,7 @@ for (const f of files) {
           const to = r.to === 'default' ? 'default' : r.to;
           t.match(routes, new RegExp(`^${to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} via ${r.via}`, 'm'), `${n.name} route ${r.to} via ${r.via}`);
         }
-        if (n.kind === 'switch' && existsSync('/proc/sys/net/bridge')) {
+        if (n.kind === 'switch' && !n.openflow && existsSync('/proc/sys/net/bridge')) {
           // br_netfilter is loaded on this host: the switch must not send bridged frames through iptables.
           const nf = execFileSync('ip', ['netns', 'exec', n.netns, 'sysctl', '-n', 'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables', 'net.bridge.bridge-nf-call-arptables'], { encoding: 'utf8' });
           t.equal(nf, '0\n0\n0\n', `${n.name}: bridge netfilter off`);

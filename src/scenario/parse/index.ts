@@ -4,3 +4,4 @@ export { parsePing, percentile, type PingResult, type PingSample } from './ping.
 export { parseIperf3, iperf3SchemaPath, type Iperf3Result, type Iperf3Interval } from './iperf3.js';
 export { longestLossRun, outageMs } from './ping.js';
 export { selectRoute, mapProtocol, type RouteInfo, type RouteHop, type RouteProtocol } from './route.js';
+export { parseDumpFlows, type FlowEntry } from './ofctl.js';

@@ -1973,6 +1973,216 @@ NSLAB_EOF
 
 `
 
+exports[`test/unit/plan.test.ts > TAP > plan for sdn-learning.yaml > commands 1`] = `
+# plan for lab 'sdn': 6 namespaces, 65 operations
+
+# stage namespaces (6)
+ip netns add nslab-sdn.s1
+ip netns add nslab-sdn.s2
+ip netns add nslab-sdn.h1
+ip netns add nslab-sdn.h2
+ip netns add nslab-sdn.h3
+ip netns add nslab-sdn.h4
+
+# stage links (5)
+ip link add name eth0 address 02:30:10:00:03:00 netns nslab-sdn.h1 type veth peer name eth0 address 02:30:10:00:01:00 netns nslab-sdn.s1
+ip link add name eth0 address 02:30:10:00:04:00 netns nslab-sdn.h2 type veth peer name eth1 address 02:30:10:00:01:01 netns nslab-sdn.s1
+ip link add name eth2 address 02:30:10:00:01:02 netns nslab-sdn.s1 type veth peer name eth0 address 02:30:10:00:02:00 netns nslab-sdn.s2
+ip link add name eth0 address 02:30:10:00:05:00 netns nslab-sdn.h3 type veth peer name eth1 address 02:30:10:00:02:01 netns nslab-sdn.s2
+ip link add name eth0 address 02:30:10:00:06:00 netns nslab-sdn.h4 type veth peer name eth2 address 02:30:10:00:02:02 netns nslab-sdn.s2
+
+# stage configure (38)
+ip -n nslab-sdn.s1 link set dev lo up
+ip -n nslab-sdn.s1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.s1 link set dev eth0 up
+ip -n nslab-sdn.s1 link set dev eth1 addrgenmode none
+ip -n nslab-sdn.s1 link set dev eth1 up
+ip -n nslab-sdn.s1 link set dev eth2 addrgenmode none
+ip -n nslab-sdn.s1 link set dev eth2 up
+ip -n nslab-sdn.s2 link set dev lo up
+ip -n nslab-sdn.s2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.s2 link set dev eth0 up
+ip -n nslab-sdn.s2 link set dev eth1 addrgenmode none
+ip -n nslab-sdn.s2 link set dev eth1 up
+ip -n nslab-sdn.s2 link set dev eth2 addrgenmode none
+ip -n nslab-sdn.s2 link set dev eth2 up
+ip -n nslab-sdn.h1 link set dev lo up
+ip -n nslab-sdn.h1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-sdn.h1 link set dev eth0 up
+ip -n nslab-sdn.h1 addr add 10.10.0.1/24 dev eth0
+ip -n nslab-sdn.h1 addr add fd00:10::1/64 dev eth0 nodad
+ip -n nslab-sdn.h2 link set dev lo up
+ip -n nslab-sdn.h2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-sdn.h2 link set dev eth0 up
+ip -n nslab-sdn.h2 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-sdn.h2 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-sdn.h3 link set dev lo up
+ip -n nslab-sdn.h3 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h3 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-sdn.h3 link set dev eth0 up
+ip -n nslab-sdn.h3 addr add 10.10.0.3/24 dev eth0
+ip -n nslab-sdn.h3 addr add fd00:10::3/64 dev eth0 nodad
+ip -n nslab-sdn.h4 link set dev lo up
+ip -n nslab-sdn.h4 link set dev eth0 addrgenmode none
+ip -n nslab-sdn.h4 addr add fe80::4/64 dev eth0 nodad
+ip -n nslab-sdn.h4 link set dev eth0 up
+ip -n nslab-sdn.h4 addr add 10.10.0.4/24 dev eth0
+ip -n nslab-sdn.h4 addr add fd00:10::4/64 dev eth0 nodad
+
+# stage services (16)
+mkdir -p "$LAB_DIR"/lab  # /etc/hosts of lab sdn
+cat > "$LAB_DIR"/lab/hosts <<'NSLAB_EOF'
+# lab 'sdn', written by nslab: every node's addresses, as NODE and NODE-IFNAME. Nodes see this file as /etc/hosts.
+127.0.0.1	localhost
+::1	localhost ip6-localhost ip6-loopback
+ff02::1	ip6-allnodes
+ff02::2	ip6-allrouters
+10.10.0.1	h1 h1-eth0
+10.10.0.2	h2 h2-eth0
+10.10.0.3	h3 h3-eth0
+10.10.0.4	h4 h4-eth0
+fd00:10::1	h1 h1-eth0
+fd00:10::2	h2 h2-eth0
+fd00:10::3	h3 h3-eth0
+fd00:10::4	h4 h4-eth0
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/lab  # /etc/gai.conf of lab sdn
+cat > "$LAB_DIR"/lab/gai.conf <<'NSLAB_EOF'
+# lab 'sdn', written by nslab: a name with IPv4 and IPv6 addresses resolves to IPv4 first. Nodes see this file as /etc/gai.conf.
+precedence ::1/128       50
+precedence ::/0          40
+precedence 2002::/16     30
+precedence ::/96         20
+precedence ::ffff:0:0/96 100
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_run  # ovs/run of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_db  # ovs/db of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_log  # ovs/log of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_etc  # ovs/etc of node s1
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_run  # ovs/run of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_db  # ovs/db of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_log  # ovs/log of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_etc  # ovs/etc of node s2
+ip netns exec nslab-sdn.s1 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s1/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s1/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s1/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s1/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn.s1 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s1/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s1/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s1/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s1/ovs_etc' /usr/bin/ovs-testcontroller --pidfile --wildcards -vconsole:info -vsyslog:off ptcp:6653:127.0.0.1 &
+ip netns exec nslab-sdn.s1 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s1/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s1/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s1/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s1/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000001 fail_mode=secure protocols=OpenFlow10,OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
+log=$(readlink /proc/$$/fd/1)
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 4 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn.s2 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s2/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s2/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s2/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s2/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn.s2 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s2/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s2/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s2/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s2/ovs_etc' /usr/bin/ovs-testcontroller --pidfile --wildcards -vconsole:info -vsyslog:off ptcp:6653:127.0.0.1 &
+ip netns exec nslab-sdn.s2 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s2/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s2/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s2/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s2/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000002 fail_mode=secure protocols=OpenFlow10,OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
+log=$(readlink /proc/$$/fd/1)
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 4 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+
+`
+
+exports[`test/unit/plan.test.ts > TAP > plan for sdn-osken.yaml > commands 1`] = `
+# plan for lab 'sdn-osken': 5 namespaces, 55 operations
+
+# stage namespaces (5)
+ip netns add nslab-sdn-osken.s1
+ip netns add nslab-sdn-osken.s2
+ip netns add nslab-sdn-osken.h1
+ip netns add nslab-sdn-osken.h2
+ip netns add nslab-sdn-osken.h3
+
+# stage links (4)
+ip link add name eth0 address 02:8d:88:00:03:00 netns nslab-sdn-osken.h1 type veth peer name eth0 address 02:8d:88:00:01:00 netns nslab-sdn-osken.s1
+ip link add name eth0 address 02:8d:88:00:04:00 netns nslab-sdn-osken.h2 type veth peer name eth1 address 02:8d:88:00:01:01 netns nslab-sdn-osken.s1
+ip link add name eth2 address 02:8d:88:00:01:02 netns nslab-sdn-osken.s1 type veth peer name eth0 address 02:8d:88:00:02:00 netns nslab-sdn-osken.s2
+ip link add name eth0 address 02:8d:88:00:05:00 netns nslab-sdn-osken.h3 type veth peer name eth1 address 02:8d:88:00:02:01 netns nslab-sdn-osken.s2
+
+# stage configure (30)
+ip -n nslab-sdn-osken.s1 link set dev lo up
+ip -n nslab-sdn-osken.s1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.s1 link set dev eth0 up
+ip -n nslab-sdn-osken.s1 link set dev eth1 addrgenmode none
+ip -n nslab-sdn-osken.s1 link set dev eth1 up
+ip -n nslab-sdn-osken.s1 link set dev eth2 addrgenmode none
+ip -n nslab-sdn-osken.s1 link set dev eth2 up
+ip -n nslab-sdn-osken.s2 link set dev lo up
+ip -n nslab-sdn-osken.s2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.s2 link set dev eth0 up
+ip -n nslab-sdn-osken.s2 link set dev eth1 addrgenmode none
+ip -n nslab-sdn-osken.s2 link set dev eth1 up
+ip -n nslab-sdn-osken.h1 link set dev lo up
+ip -n nslab-sdn-osken.h1 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.h1 addr add fe80::1/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h1 link set dev eth0 up
+ip -n nslab-sdn-osken.h1 addr add 10.10.0.1/24 dev eth0
+ip -n nslab-sdn-osken.h1 addr add fd00:10::1/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h2 link set dev lo up
+ip -n nslab-sdn-osken.h2 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.h2 addr add fe80::2/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h2 link set dev eth0 up
+ip -n nslab-sdn-osken.h2 addr add 10.10.0.2/24 dev eth0
+ip -n nslab-sdn-osken.h2 addr add fd00:10::2/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h3 link set dev lo up
+ip -n nslab-sdn-osken.h3 link set dev eth0 addrgenmode none
+ip -n nslab-sdn-osken.h3 addr add fe80::3/64 dev eth0 nodad
+ip -n nslab-sdn-osken.h3 link set dev eth0 up
+ip -n nslab-sdn-osken.h3 addr add 10.10.0.3/24 dev eth0
+ip -n nslab-sdn-osken.h3 addr add fd00:10::3/64 dev eth0 nodad
+
+# stage services (16)
+mkdir -p "$LAB_DIR"/lab  # /etc/hosts of lab sdn-osken
+cat > "$LAB_DIR"/lab/hosts <<'NSLAB_EOF'
+# lab 'sdn-osken', written by nslab: every node's addresses, as NODE and NODE-IFNAME. Nodes see this file as /etc/hosts.
+127.0.0.1	localhost
+::1	localhost ip6-localhost ip6-loopback
+ff02::1	ip6-allnodes
+ff02::2	ip6-allrouters
+10.10.0.1	h1 h1-eth0
+10.10.0.2	h2 h2-eth0
+10.10.0.3	h3 h3-eth0
+fd00:10::1	h1 h1-eth0
+fd00:10::2	h2 h2-eth0
+fd00:10::3	h3 h3-eth0
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/lab  # /etc/gai.conf of lab sdn-osken
+cat > "$LAB_DIR"/lab/gai.conf <<'NSLAB_EOF'
+# lab 'sdn-osken', written by nslab: a name with IPv4 and IPv6 addresses resolves to IPv4 first. Nodes see this file as /etc/gai.conf.
+precedence ::1/128       50
+precedence ::/0          40
+precedence 2002::/16     30
+precedence ::/96         20
+precedence ::ffff:0:0/96 100
+NSLAB_EOF
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_run  # ovs/run of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_db  # ovs/db of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_log  # ovs/log of node s1
+mkdir -p "$LAB_DIR"/nodes/s1/ovs_etc  # ovs/etc of node s1
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_run  # ovs/run of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_db  # ovs/db of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_log  # ovs/log of node s2
+mkdir -p "$LAB_DIR"/nodes/s2/ovs_etc  # ovs/etc of node s2
+ip netns exec nslab-sdn-osken.s1 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s1/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s1/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s1/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s1/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn-osken.s1 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s1/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s1/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s1/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s1/ovs_etc' sh -c 'cd topologies && exec osken-manager --ofp-listen-host 127.0.0.1 ../examples/sdn/simple_switch_13.py' &
+ip netns exec nslab-sdn-osken.s1 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s1/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s1/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s1/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s1/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000001 fail_mode=secure protocols=OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- add-port br0 eth2 -- set interface eth2 ofport_request=3 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
+log=$(readlink /proc/$$/fd/1)
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 4 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn-osken.s2 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s2/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s2/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s2/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s2/ovs_etc' sh -c 'ovsdb-tool create "$OVS_DBDIR/conf.db" && exec ovsdb-server "$OVS_DBDIR/conf.db" --remote=punix:"$OVS_RUNDIR/db.sock" --pidfile -vconsole:info -vsyslog:off' &
+ip netns exec nslab-sdn-osken.s2 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s2/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s2/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s2/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s2/ovs_etc' sh -c 'cd topologies && exec osken-manager --ofp-listen-host 127.0.0.1 ../examples/sdn/simple_switch_13.py' &
+ip netns exec nslab-sdn-osken.s2 sh -c 'while [ "$1" != -- ]; do [ -f "$1" ] && [ ! -e "$2" ] || mount --bind "$1" "$2" || exit 126; shift 2; done; shift; exec "$@"' sh "$LAB_DIR"'/lab/hosts' /etc/hosts "$LAB_DIR"'/lab/gai.conf' /etc/gai.conf -- env OVS_RUNDIR="$LAB_DIR"/'nodes/s2/ovs_run' OVS_DBDIR="$LAB_DIR"/'nodes/s2/ovs_db' OVS_LOGDIR="$LAB_DIR"/'nodes/s2/ovs_log' OVS_SYSCONFDIR="$LAB_DIR"/'nodes/s2/ovs_etc' sh -c 'dp=netdev; [ -d /sys/module/openvswitch ] && dp=system
+echo "$dp" > "$OVS_RUNDIR/nslab.datapath"
+ovs-vsctl --no-wait -- init -- set Open_vSwitch . other_config:userspace-tso-enable=true -- add-br br0 -- set bridge br0 datapath_type="$dp" other-config:datapath-id=0000000000000002 fail_mode=secure protocols=OpenFlow13 -- add-port br0 eth0 -- set interface eth0 ofport_request=1 -- add-port br0 eth1 -- set interface eth1 ofport_request=2 -- --id=@c create Controller '\\''target="tcp:127.0.0.1:6653"'\\'' max_backoff=1000 connection_mode=out-of-band -- set bridge br0 controller=@c >/dev/null || exit 1
+log=$(readlink /proc/$$/fd/1)
+( ( i=0; until grep -q '\\''rconn|INFO|br0<->.*: connected$'\\'' "$log" && [ "$(grep -c '\\''bridge br0: added interface'\\'' "$log")" -ge 3 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done; : > "$OVS_RUNDIR/nslab.connected" ) & )
+exec ovs-vswitchd --pidfile -vconsole:info -vsyslog:off' &
+
+`
+
 exports[`test/unit/plan.test.ts > TAP > plan for star.yaml > commands 1`] = `
 # plan for lab 'star': 5 namespaces, 50 operations
 
