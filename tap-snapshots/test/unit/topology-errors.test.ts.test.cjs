@@ -9,7 +9,7 @@ exports[`test/unit/topology-errors.test.ts > TAP > schema problems are located a
 error E_INVALID_TOPOLOGY: test/fixtures/topologies/many-problems.yaml: 8 problems
   test/fixtures/topologies/many-problems.yaml:1:7: E_SCHEMA_PATTERN: "Office_Lab" is not in the expected form (at name)
       fix: Lab name: 1-12 characters of a-z, 0-9 and '-', starting with a letter or digit. Unique on the machine.
-  test/fixtures/topologies/many-problems.yaml:4:15: E_SCHEMA_ENUM: "hots" is not one of "host", "router", "switch" (at nodes.h2.kind)
+  test/fixtures/topologies/many-problems.yaml:4:15: E_SCHEMA_ENUM: "hots" is not one of "host", "router", "switch", "ovs" (at nodes.h2.kind)
       fix: did you mean 'host'?
   test/fixtures/topologies/many-problems.yaml:5:31: E_SCHEMA_ADDITIONALPROPERTIES: unknown key 'gatway' (at nodes.r1.gatway)
       fix: did you mean 'gateway'?
