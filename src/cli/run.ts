@@ -9,7 +9,10 @@ import type { ScenarioResult } from '../scenario/model.js';
 import { runScenario, type RunHooks } from '../scenario/run.js';
 import { withUmlCommand } from './uml.js';
 import { abortOnSignals } from './output.js';
-import { requireRoot } from '../api/index.js';
+import { requireRoot, type LabDeps } from '../api/index.js';
+import type { Scenario } from '../scenario/model.js';
+import { StateStore } from '../sys/index.js';
+import { agentStateDir, UmlAgent } from '../sys/uml-agent.js';
 
 type Argv = Record<string, unknown>;
 
@@ -46,12 +49,25 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scenario as string[]) ?? [])]): Promise<number> {
+/**
+ * Where a scenario's lab is built: the host kernel (the default), or a user-mode Linux kernel booted for it, in
+ * which the nslab agent runs the same commands (sys/uml-agent.ts). Returns the lab's deps and how to end it.
+ */
+export type LabKernel = (s: Scenario) => Promise<{ deps: LabDeps; close(): Promise<void> }>;
+
+/** One user-mode Linux boot per scenario (per lab): the lab dies with the kernel, so nothing can be left behind. */
+export const umlKernel: LabKernel = async () => {
+  const agent = await UmlAgent.boot();
+  return { deps: { runner: agent.runner, store: new StateStore(agentStateDir(agent)) }, close: () => agent.close() };
+};
+
+export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scenario as string[]) ?? [])], kernel?: LabKernel): Promise<number> {
   const files = (argv.scenario as string[]).map(String);
   const reports = parseReports(((argv.report as string[] | undefined) ?? []).map(String));
   // Load every scenario first: a typo in the third file is reported before the first lab is built.
   const scenarios = files.map((f) => loadScenario(f));
-  requireRoot();
+  if (kernel && argv.keep) throw new NslabError('E_USAGE', '--keep does not apply to --kernel uml: the lab lives in a kernel that halts when the scenario ends', { hint: 'nslab up --kernel uml FILE keeps a lab inside user-mode Linux, with a shell there' });
+  if (!kernel) requireRoot();
   const tapToStdout = reports.some((r) => r.format === 'tap' && !r.path);
   // With TAP on stdout, the human lines go to stderr so the TAP stream stays parseable.
   const human = (s: string) => (tapToStdout ? process.stderr : process.stdout).write(s);
@@ -63,9 +79,14 @@ export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scen
   try {
     for (const s of scenarios) {
       if (sig.signal.aborted) break;
-      results.push(
-        await runScenario(s, { keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: retargetHooks(humanHooks(human, color), rawArgs) }),
-      );
+      const k = kernel ? await kernel(s) : undefined;
+      try {
+        results.push(
+          await runScenario(s, { ...k?.deps, keep: !!argv.keep, artifactDir: argv.artifacts as string | undefined, signal: sig.signal, hooks: retargetHooks(humanHooks(human, color), rawArgs) }),
+        );
+      } finally {
+        await k?.close();
+      }
     }
   } finally {
     sig.dispose();

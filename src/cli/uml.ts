@@ -1,11 +1,10 @@
 // `--kernel uml`: hand the command to the same CLI running inside user-mode Linux, forwarding output, signals
 // and the exit code. Works without root on the host.
 
-import { runNslabInUml, runScriptInUml, UML_COMMAND } from '../api/index.js';
+import { requireUml, runScriptInUml, UML_COMMAND } from '../api/index.js';
 import { NslabError } from '../model/index.js';
 import { shQuote } from '../sys/uml.js';
 import { loadTopology, resolveRawTopology } from '../topology/index.js';
-import { loadScenario } from '../scenario/load.js';
 import { abortOnSignals } from './output.js';
 
 type Argv = Record<string, unknown>;
@@ -39,16 +38,14 @@ export function withUmlCommand<T extends { message: string; hint?: string }>(e: 
   return { ...e, message: text(e.message), hint: e.hint && text(e.hint) };
 }
 
+/**
+ * `run --kernel uml`: nslab stays on the host (parsing, planning, steps, checks, reports); each scenario's lab is built
+ * in a user-mode Linux kernel booted for it, where only a small Perl agent runs the commands (sys/uml-agent.ts).
+ */
 export async function runUml(argv: Argv, rawArgs: string[]): Promise<number> {
-  // Check the files here first: a typo is reported in a second, not after a kernel boot.
-  for (const f of (argv.scenario as string[]).map(String)) loadScenario(f);
-  const sig = abortOnSignals();
-  try {
-    const r = await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal });
-    return r.exitCode;
-  } finally {
-    sig.dispose();
-  }
+  const { run, umlKernel } = await import('./run.js');
+  requireUml();
+  return run(argv, rawArgs, umlKernel);
 }
 
 export async function upUml(argv: Argv, rawArgs: string[]): Promise<number> {

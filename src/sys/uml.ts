@@ -150,7 +150,7 @@ export function shQuote(token: string): string {
 // The kernel command line is split on spaces and has no quoting for init=, so its path must be plain.
 const PLAIN_PATH = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-function privateTempDir(): string {
+export function privateTempDir(): string {
   let base = tmpdir();
   if (!PLAIN_PATH.test(base)) base = '/tmp';
   try {
@@ -176,6 +176,17 @@ function guestRamDir(fallback: string): string {
     /* fall through */
   }
   return fallback;
+}
+
+/** The `linux` process's own environment: where its RAM file goes (see guestRamDir), HOME for nothing else. */
+export function bootEnvironment(dir: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    TMPDIR: guestRamDir(dir),
+    HOME: dir,
+  };
+  if (process.env.TERM) env.TERM = process.env.TERM;
+  return env;
 }
 
 interface InitScriptParts {
@@ -292,12 +303,7 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
       `umid=nslab`,
       'quiet',
     ];
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      TMPDIR: guestRamDir(dir),
-      HOME: dir,
-    };
-    if (process.env.TERM) env.TERM = process.env.TERM;
+    const env = bootEnvironment(dir);
 
     return await boot(kernel, kernelArgs, env, {
       dir,
@@ -426,7 +432,8 @@ interface BootCtx {
   endMarker: string;
 }
 
-function killGroup(pgid: number): void {
+export function killProcessGroup(pgid: number | undefined): void {
+  if (pgid === undefined) return;
   try {
     process.kill(-pgid, 'SIGKILL');
   } catch {
@@ -435,7 +442,7 @@ function killGroup(pgid: number): void {
 }
 
 /** Whether any process (zombies included) is left in the group. */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -452,7 +459,7 @@ function groupAlive(pgid: number): boolean {
 async function waitGroupGone(pgid: number, maxMs: number): Promise<void> {
   const deadline = performance.now() + maxMs;
   while (groupAlive(pgid) && performance.now() < deadline) {
-    killGroup(pgid);
+    killProcessGroup(pgid);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -471,7 +478,7 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
     const pgid = child.pid;
     let why: 'timeout' | 'abort' | undefined;
     const onExitHook = (): void => {
-      if (pgid !== undefined) killGroup(pgid);
+      if (pgid !== undefined) killProcessGroup(pgid);
     };
     // SIGTERM to the leader first: UML's handler (last_ditch_exit) kills every helper and guest-process host
     // process and waitpid()s them. SIGKILL to the group leaves them as zombies for whoever PID 1 is to reap, and
@@ -486,7 +493,7 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
       } catch {
         /* already gone */
       }
-      forceTimer = setTimeout(() => killGroup(pgid), UML_TERM_GRACE_MS);
+      forceTimer = setTimeout(() => killProcessGroup(pgid), UML_TERM_GRACE_MS);
     };
     const timer = setTimeout(() => kill('timeout'), ctx.timeoutMs);
     const onAbort = (): void => kill('abort');
