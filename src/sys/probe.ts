@@ -16,6 +16,8 @@ export interface KernelCapabilities {
   veth: boolean;
   bridge: boolean;
   qdiscs: Record<string, boolean>;
+  /** The kernel's timer tick (CONFIG_HZ), when known (a private kernel's configuration); the probe does not learn it. */
+  timerHz?: number;
   /** stderr of the scratch namespace creation, when netns failed. */
   error?: string;
 }

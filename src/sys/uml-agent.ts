@@ -28,6 +28,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { NslabError } from '../model/errors.js';
 import { PROBED_QDISCS, type KernelCapabilities } from './probe.js';
 import { renderCommand, type ManagedProcess, type RunOptions, type RunResult, type Runner } from './proc.js';
@@ -41,6 +42,7 @@ import {
   umlModuleOrder,
   UML_DEFAULT_MODULES,
   UML_INSTALL_HINT,
+  UML_UMID,
 } from './uml.js';
 
 export const AGENT_SOURCE = String.raw`
@@ -199,7 +201,7 @@ export class UmlAgent {
       const [file, pre] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'TERM', avail.kernel]] : [avail.kernel, []];
       const child = spawn(
         file,
-        [...pre, `mem=${memMb}M`, 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${join(dir, 'init')}`, 'con=null', 'con0=fd:0,fd:1', 'ssl=null', 'ssl0=fd:3', `uml_dir=${dir}`, 'umid=nslab', 'quiet'],
+        [...pre, `mem=${memMb}M`, 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${join(dir, 'init')}`, 'con=null', 'con0=fd:0,fd:1', 'ssl=null', 'ssl0=fd:3', `uml_dir=${dir}`, `umid=${UML_UMID}`, 'quiet'],
         { detached: true, env: bootEnvironment(dir), stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
       );
       const agent = new UmlAgent(child, child.stdio[3] as Duplex, dir);
@@ -333,7 +335,7 @@ export class UmlAgent {
     const has = (m: string) => this.modules.has(m);
     const qdiscs: Record<string, boolean> = {};
     for (const q of PROBED_QDISCS) qdiscs[q] = q === 'pfifo' || q === 'bfifo' || has(`sch_${q === 'clsact' ? 'ingress' : q}`);
-    return { netns: true, veth: has('veth'), bridge: has('bridge'), qdiscs };
+    return { netns: true, veth: has('veth'), bridge: has('bridge'), qdiscs, timerHz: umlTimerHz() };
   }
 
   /** The guest's console so far (boot messages, the init's own output): for error details. */
@@ -415,6 +417,19 @@ my $next = now() + $period * 1000;
 for (1 .. $n) { my $wait = ($next - now()) / 1e6; select(undef, undef, undef, $wait) if $wait > 0; my $t = now(); push @out, sprintf('%.0f', $t - $next); $next += $period * 1000; $next = $t if $next < $t }
 print join(' ', @out), "\n";
 `;
+
+/** Debian ships the UML kernel's configuration; its CONFIG_HZ sets how long htb bursts must be (shapingBurstMs). */
+const UML_CONFIG = '/usr/share/doc/user-mode-linux/config.gz';
+
+/** CONFIG_HZ of the UML kernel, or undefined when its configuration is not there to read. */
+export function umlTimerHz(configGz = UML_CONFIG): number | undefined {
+  try {
+    const m = /^CONFIG_HZ=(\d+)$/m.exec(gunzipSync(readFileSync(configGz)).toString('utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Longest request line sent over the serial line itself (see startProcess). */
 const MAX_LINE = 2000;

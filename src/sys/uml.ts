@@ -150,9 +150,49 @@ export function shQuote(token: string): string {
 // The kernel command line is split on spaces and has no quoting for init=, so its path must be plain.
 const PLAIN_PATH = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
+/**
+ * Remove the temp dirs of kernels that are gone: nslab killed with SIGKILL cannot remove its own (its kernel then
+ * stops too: setpriv --pdeathsig in uml-agent.ts). Only a dir of ours whose kernel wrote its pid file
+ * (`uml_dir/<umid>/pid`) and whose pid no longer runs `linux` is removed: a kernel still booting has no pid file yet.
+ */
+export function sweepStaleTempDirs(base: string): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(base).filter((e) => e.startsWith('nslab-uml-'));
+  } catch {
+    return removed;
+  }
+  const uid = process.geteuid?.();
+  for (const e of entries) {
+    const dir = join(base, e);
+    try {
+      if (statSync(dir).uid !== uid) continue;
+      const pid = Number(readFileSync(join(dir, UML_UMID, 'pid'), 'utf8').trim());
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      let alive = false;
+      try {
+        alive = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'linux';
+      } catch {
+        /* no such process */
+      }
+      if (alive) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      /* not ours, no pid file yet, or gone meanwhile */
+    }
+  }
+  return removed;
+}
+
+/** The umid every nslab kernel gets (its pid file is `uml_dir/<umid>/pid`). */
+export const UML_UMID = 'nslab';
+
 export function privateTempDir(): string {
   let base = tmpdir();
   if (!PLAIN_PATH.test(base)) base = '/tmp';
+  sweepStaleTempDirs(base);
   try {
     return mkdtempSync(join(base, 'nslab-uml-'));
   } catch (e) {
@@ -300,7 +340,7 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
       'con=null',
       'con0=fd:0,fd:1',
       `uml_dir=${dir}`,
-      `umid=nslab`,
+      `umid=${UML_UMID}`,
       'quiet',
     ];
     const env = bootEnvironment(dir);
