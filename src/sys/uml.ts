@@ -152,10 +152,12 @@ const PLAIN_PATH = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /**
  * Remove the temp dirs of kernels that are gone: nslab killed with SIGKILL cannot remove its own (its kernel then
- * stops too: setpriv --pdeathsig in uml-agent.ts). Only a dir of ours whose kernel wrote its pid file
- * (`uml_dir/<umid>/pid`) and whose pid no longer runs `linux` is removed: a kernel still booting has no pid file yet.
+ * stops too: setpriv --pdeathsig in uml-agent.ts). A running kernel always has its pid file (`uml_dir/<umid>/pid`,
+ * written at the start of its boot), and on exit, SIGTERM included, it removes that umid dir. So a dir of ours is
+ * stale when its pid file names no running `linux`, or when it has no umid dir and its init script is older than
+ * `minAgeMs` (a kernel between spawn and its first steps has no umid dir yet, for milliseconds).
  */
-export function sweepStaleTempDirs(base: string): string[] {
+export function sweepStaleTempDirs(base: string, minAgeMs = 60_000): string[] {
   const removed: string[] = [];
   let entries: string[];
   try {
@@ -168,19 +170,23 @@ export function sweepStaleTempDirs(base: string): string[] {
     const dir = join(base, e);
     try {
       if (statSync(dir).uid !== uid) continue;
-      const pid = Number(readFileSync(join(dir, UML_UMID, 'pid'), 'utf8').trim());
-      if (!Number.isInteger(pid) || pid <= 0) continue;
-      let alive = false;
-      try {
-        alive = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'linux';
-      } catch {
-        /* no such process */
-      }
-      if (alive) continue;
+      let stale: boolean;
+      if (existsSync(join(dir, UML_UMID))) {
+        const pid = Number(readFileSync(join(dir, UML_UMID, 'pid'), 'utf8').trim());
+        if (!Number.isInteger(pid) || pid <= 0) continue;
+        let alive = false;
+        try {
+          alive = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'linux';
+        } catch {
+          /* no such process */
+        }
+        stale = !alive;
+      } else stale = Date.now() - statSync(join(dir, 'init')).mtimeMs >= minAgeMs;
+      if (!stale) continue;
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
     } catch {
-      /* not ours, no pid file yet, or gone meanwhile */
+      /* not ours, not a kernel's dir, or gone meanwhile */
     }
   }
   return removed;
