@@ -389,39 +389,52 @@ export class UmlAgent {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /**
-   * The hook for emulation-health sampling inside the guest: run `script` (a Perl program) there and return its
-   * stdout. `timerLateness` below is the stock sampler.
-   */
-  async runPerl(script: string, args: string[] = [], timeoutMs = 60_000): Promise<RunResult> {
-    return this.runner.run('perl', ['-e', script, ...args], { timeoutMs });
-  }
 
   /**
-   * How late a short periodic timer fires inside the guest: `count` sleeps of `periodMs` (select(2) with a timeout,
-   * as a paced sender's wait), each sample the wake-up time minus the deadline, in microseconds (CLOCK_MONOTONIC via
-   * clock_gettime(2): perl-base has no Time::HiRes).
+   * How late a short periodic timer fires inside the guest: `count` sleeps of `periodMs`, each sample the wake-up
+   * time minus the deadline, in microseconds (see TIMER_LATENESS_PERL).
    */
   async timerLateness(periodMs = 10, count = 100): Promise<number[]> {
-    const r = await this.runPerl(LATENESS_SOURCE, [String(periodMs), String(count)], periodMs * count * 20 + 10_000);
+    const [file, ...args] = timerLatenessArgv(periodMs, count, 'x64');
+    const r = await this.runner.run(file, args, { timeoutMs: periodMs * count * 20 + 10_000 });
     if (r.exitCode !== 0) throw new NslabError('E_UML_AGENT', `timer sampler failed inside user-mode Linux: ${r.stderr.trim()}`);
-    return r.stdout.trim().split(/\s+/).filter(Boolean).map(Number);
+    return parseTimerLateness(r.stdout);
   }
 }
 
-// clock_gettime is system call 228 on x86_64 (UML on x86_64 runs x86_64 binaries); struct timespec is two longs.
-const LATENESS_SOURCE = String.raw`
-my ($period, $n) = @ARGV; my @out;
-sub now { my $ts = pack('q q', 0, 0); syscall(228, 1, $ts) == 0 or die "clock_gettime: $!"; my ($s, $ns) = unpack('q q', $ts); return $s * 1e6 + $ns / 1e3 }
+/**
+ * A timer-lateness sampler for emulation health, runnable through any Runner (the host's, or the agent's inside
+ * UML, where perl-base is all there is): sleep to each deadline with select(2) (how a paced sender waits), print the
+ * wake-up time minus the deadline in microseconds, space-separated, on one line. CLOCK_MONOTONIC is read with
+ * clock_gettime(2) through syscall(), since perl-base has no Time::HiRes; its number is the first argument.
+ */
+export const TIMER_LATENESS_PERL = String.raw`
+my ($nr, $period, $n) = @ARGV; my @out;
+sub now { my $ts = pack('q q', 0, 0); syscall($nr, 1, $ts) == 0 or die "clock_gettime: $!"; my ($s, $ns) = unpack('q q', $ts); return $s * 1e6 + $ns / 1e3 }
 my $next = now() + $period * 1000;
 for (1 .. $n) { my $wait = ($next - now()) / 1e6; select(undef, undef, undef, $wait) if $wait > 0; my $t = now(); push @out, sprintf('%.0f', $t - $next); $next += $period * 1000; $next = $t if $next < $t }
 print join(' ', @out), "\n";
 `;
 
+/** clock_gettime(2) by architecture (Node's names); UML on Debian is x86_64 (x64) whatever runs it. */
+const CLOCK_GETTIME: Partial<Record<string, number>> = { x64: 228, arm64: 113, riscv64: 113, loong64: 113, ia32: 265 };
+
+/** argv of the sampler: `count` samples, one every `periodMs`. `arch`: where it runs (default: this host's). */
+export function timerLatenessArgv(periodMs: number, count: number, arch: string = process.arch): string[] {
+  const nr = CLOCK_GETTIME[arch];
+  if (nr === undefined) throw new NslabError('E_UNSUPPORTED', `no clock_gettime system call number for ${arch}`);
+  return ['perl', '-e', TIMER_LATENESS_PERL, String(nr), String(periodMs), String(count)];
+}
+
+/** The sampler's output: microseconds late, one number per sample. */
+export function parseTimerLateness(stdout: string): number[] {
+  return stdout.trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
 /** Debian ships the UML kernel's configuration; its CONFIG_HZ sets how long htb bursts must be (shapingBurstMs). */
 const UML_CONFIG = '/usr/share/doc/user-mode-linux/config.gz';
 
-/** CONFIG_HZ of the UML kernel, or undefined when its configuration is not there to read. */
+/** CONFIG_HZ of the UML kernel, or undefined when its configuration is not there to read (then 1 ms bursts). */
 export function umlTimerHz(configGz = UML_CONFIG): number | undefined {
   try {
     const m = /^CONFIG_HZ=(\d+)$/m.exec(gunzipSync(readFileSync(configGz)).toString('utf8'));
