@@ -16,6 +16,7 @@ import { diffSnapshots, hostSnapshot, type HostSnapshot } from './host.js';
 import { installMininet, mininetAvailable, mininetCleanup, runMininet } from './mininet.js';
 import { execRoundTrips, generated, runNslab, type NslabRun } from './nslab.js';
 import { cliSpeed, cliSpeedGoals, type CliSpeed } from './cli-speed.js';
+import { umlSpeed, umlSpeedGoals, type UmlSpeed } from './uml-speed.js';
 import { settleNamespaces, liveNetNamespaces } from './settle.js';
 import { runTimed } from './spawn.js';
 import { median, scalingOf, spread, type Scaling } from './stats.js';
@@ -38,6 +39,8 @@ interface Options {
   cliCount: number;
   /** --cli: only the CLI's answer times (ls, exec against node -e 0), nothing else. */
   cliOnly: boolean;
+  /** --uml: only `run --kernel uml` speed (wan lab-up through the UML agent against the host, fixed cost). */
+  umlOnly: boolean;
   rssReps: number;
   settleMs: number;
   outDir: string;
@@ -56,6 +59,7 @@ function parseArgs(argv: string[]): Options {
     execCount: 50,
     cliCount: 20,
     cliOnly: false,
+    umlOnly: false,
     rssReps: 3,
     settleMs: 100,
     outDir: join(repoRoot, 'bench/out'),
@@ -75,6 +79,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--tree') o.tree = val();
     else if (a === '--quick') quick = true;
     else if (a === '--cli') o.cliOnly = true;
+    else if (a === '--uml') o.umlOnly = true;
     else if (a === '--no-mininet') o.mininet = false;
     else if (a === '--mininet-max') o.mininetMax = Number(val());
     else if (a === '--install-mininet') o.installMininet = true;
@@ -86,6 +91,7 @@ function parseArgs(argv: string[]): Options {
       console.log(`usage: node dist/bench/main.js [--reps N] [--sizes 10,50,...] [--tree tree,3,10] [--quick]
   [--no-mininet | --mininet-max NODES (default 210) | --install-mininet] [--no-sandbox] [--exec-count N] [--out DIR]
   [--cli]  (only nslab ls / nslab exec against node -e 0, with 21- and 201-node labs up)
+  [--uml]  (only the wan lab-up through the user-mode Linux agent against the host kernel, and a UML lab's fixed cost)
 Runs in a private network/mount/PID namespace sandbox unless --no-sandbox. Needs root.`);
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -367,6 +373,15 @@ function reportCli(o: Options, results: CliSpeed[]) {
   console.log(`wrote ${join(o.outDir, 'cli-speed.json')}`);
 }
 
+/** `--uml`: the goal lines, and the measurements in OUT/uml-speed.json. */
+function reportUml(o: Options, s: UmlSpeed) {
+  const goals = umlSpeedGoals(s);
+  mkdirSync(o.outDir, { recursive: true });
+  writeFileSync(join(o.outDir, 'uml-speed.json'), JSON.stringify({ when: new Date().toISOString(), loadavg: loadavg(), results: s, goals }, null, 1) + '\n');
+  console.log(goals.map((g) => `${g.met ? ' MET ' : 'MISSED'}  ${g.goal}: ${g.value}  (goal ${g.target})`).join('\n'));
+  console.log(`wrote ${join(o.outDir, 'uml-speed.json')}`);
+}
+
 async function inner(o: Options): Promise<number> {
   if (process.geteuid?.() !== 0) throw new Error('the bench needs root (namespaces); run it with sudo');
   if (o.installMininet && !mininetAvailable()) installMininet();
@@ -385,6 +400,7 @@ async function inner(o: Options): Promise<number> {
   let failed: unknown;
   try {
     if (o.cliOnly) extra.cli = await cliSpeed(cliPath, CLI_LAB_HOSTS, o.cliCount, ac.signal, owned);
+    else if (o.umlOnly) extra.uml = await umlSpeed(o.reps, ac.signal, owned);
     else {
       result = await bench(o, ac.signal, owned);
       if (!ac.signal.aborted) extra.exec = await execBench(o, ac.signal, owned);
@@ -402,6 +418,7 @@ async function inner(o: Options): Promise<number> {
   }
   if (result) report(o, result.cases, result.mn, extra);
   else if (extra.cli) reportCli(o, extra.cli as CliSpeed[]);
+  else if (extra.uml) reportUml(o, extra.uml as UmlSpeed);
   if (failed) {
     console.error(`bench failed: ${(failed as Error).stack ?? failed}`);
     return 2;
