@@ -183,6 +183,7 @@ export function sweepStaleTempDirs(base: string, minAgeMs = 60_000): string[] {
         stale = !alive;
       } else stale = Date.now() - statSync(join(dir, 'init')).mtimeMs >= minAgeMs;
       if (!stale) continue;
+      killKernelLeftovers(dir);
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
     } catch {
@@ -190,6 +191,35 @@ export function sweepStaleTempDirs(base: string, minAgeMs = 60_000): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * SIGKILL every process of ours still running the kernel of `dir` (its helpers carry the leader's command line, with
+ * `uml_dir=DIR`). Seen once under load: after the leader exited on SIGTERM (pdeathsig), one helper lived on,
+ * orphaned, in its own group.
+ */
+export function killKernelLeftovers(dir: string): number[] {
+  const tag = Buffer.from(`uml_dir=${dir}\0`);
+  const uid = process.geteuid?.();
+  const killed: number[] = [];
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return killed;
+  }
+  for (const p of pids) {
+    try {
+      if (statSync(`/proc/${p}`).uid !== uid) continue;
+      const cmd = readFileSync(`/proc/${p}/cmdline`);
+      if (cmd.indexOf(tag) < 0) continue;
+      process.kill(Number(p), 'SIGKILL');
+      killed.push(Number(p));
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return killed;
 }
 
 /** The umid every nslab kernel gets (its pid file is `uml_dir/<umid>/pid`). */
