@@ -1,7 +1,10 @@
 // `--kernel uml`: hand the command to the same CLI running inside user-mode Linux, forwarding output, signals
 // and the exit code. Works without root on the host.
 
-import { requireUml, runScriptInUml, UML_COMMAND } from '../api/index.js';
+import { requireUml, runNslabInUml, runScriptInUml, UML_COMMAND } from '../api/index.js';
+import { compilePlan } from '../plan/index.js';
+import type { ResolvedTopology } from '../model/index.js';
+import { loadScenario } from '../scenario/load.js';
 import { NslabError } from '../model/index.js';
 import { shQuote } from '../sys/uml.js';
 import { loadTopology, resolveRawTopology } from '../topology/index.js';
@@ -43,9 +46,25 @@ export function withUmlCommand<T extends { message: string; hint?: string }>(e: 
  * in a user-mode Linux kernel booted for it, where only a small Perl agent runs the commands (sys/uml-agent.ts).
  */
 export async function runUml(argv: Argv, rawArgs: string[]): Promise<number> {
-  const { run, umlKernel } = await import('./run.js');
+  // Check the files here first: a typo is reported in a second, not after a kernel boot.
+  const scenarios = (argv.scenario as string[]).map(String).map((f) => loadScenario(f));
   requireUml();
+  // Labs with long-running processes (node services such as FRR, start commands) are not run by the agent yet:
+  // those runs keep the previous design, the whole CLI inside UML (slower, but complete).
+  if (scenarios.some((s) => longRunning(s.topology))) {
+    const sig = abortOnSignals();
+    try {
+      return (await runNslabInUml(argsWithoutKernel(rawArgs), { onOutput: (t) => process.stdout.write(t), signal: sig.signal })).exitCode;
+    } finally {
+      sig.dispose();
+    }
+  }
+  const { run, umlKernel } = await import('./run.js');
   return run(argv, rawArgs, umlKernel);
+}
+
+function longRunning(t: ResolvedTopology): boolean {
+  return !!t.services?.length || compilePlan(t).stages.some((s) => s.name === 'start' && s.ops.length > 0);
 }
 
 export async function upUml(argv: Argv, rawArgs: string[]): Promise<number> {
