@@ -18,6 +18,7 @@ import { execRoundTrips, generated, runNslab, type NslabRun } from './nslab.js';
 import { cliSpeed, cliSpeedGoals, type CliSpeed } from './cli-speed.js';
 import { routingBench } from './routing.js';
 import { consoleSpeed, consoleSpeedGoal, type ConsoleSpeed } from './console-speed.js';
+import { umlSpeed, umlSpeedGoals, type UmlSpeed } from './uml-speed.js';
 import { settleNamespaces, liveNetNamespaces } from './settle.js';
 import { runTimed } from './spawn.js';
 import { median, scalingOf, spread, type Scaling } from './stats.js';
@@ -42,6 +43,8 @@ interface Options {
   cliOnly: boolean;
   /** --routing: only the FRR routing goals (routing.ts), nothing else. */
   routingOnly: boolean;
+  /** --uml: only `run --kernel uml` speed (wan lab-up through the UML agent against the host, fixed cost). */
+  umlOnly: boolean;
   rssReps: number;
   settleMs: number;
   outDir: string;
@@ -61,6 +64,7 @@ function parseArgs(argv: string[]): Options {
     cliCount: 20,
     cliOnly: false,
     routingOnly: false,
+    umlOnly: false,
     rssReps: 3,
     settleMs: 100,
     outDir: join(repoRoot, 'bench/out'),
@@ -81,6 +85,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--quick') quick = true;
     else if (a === '--cli') o.cliOnly = true;
     else if (a === '--routing') o.routingOnly = true;
+    else if (a === '--uml') o.umlOnly = true;
     else if (a === '--no-mininet') o.mininet = false;
     else if (a === '--mininet-max') o.mininetMax = Number(val());
     else if (a === '--install-mininet') o.installMininet = true;
@@ -93,6 +98,7 @@ function parseArgs(argv: string[]): Options {
   [--no-mininet | --mininet-max NODES (default 210) | --install-mininet] [--no-sandbox] [--exec-count N] [--out DIR]
   [--cli]  (only nslab ls / nslab exec against node -e 0, with 21- and 201-node labs up)
   [--routing]  (only the FRR goals: OSPF rings of 4 and 50, a 20-AS BGP chain, failover outages; --reps runs each)
+  [--uml]  (only the wan lab-up through the user-mode Linux agent against the host kernel, and a UML lab's fixed cost)
 Runs in a private network/mount/PID namespace sandbox unless --no-sandbox. Needs root.`);
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -394,6 +400,15 @@ function reportRouting(o: Options, extra: Record<string, unknown>) {
   console.log(`load average ${(extra.loadavgStart as number[]).map((x) => x.toFixed(1)).join(' ')} at the start, ${(extra.loadavgEnd as number[]).map((x) => x.toFixed(1)).join(' ')} at the end; wrote ${join(o.outDir, 'routing.json')}`);
 }
 
+/** `--uml`: the goal lines, and the measurements in OUT/uml-speed.json. */
+function reportUml(o: Options, s: UmlSpeed) {
+  const goals = umlSpeedGoals(s);
+  mkdirSync(o.outDir, { recursive: true });
+  writeFileSync(join(o.outDir, 'uml-speed.json'), JSON.stringify({ when: new Date().toISOString(), loadavg: loadavg(), results: s, goals }, null, 1) + '\n');
+  console.log(goals.map((g) => `${g.met ? ' MET ' : 'MISSED'}  ${g.goal}: ${g.value}  (goal ${g.target})`).join('\n'));
+  console.log(`wrote ${join(o.outDir, 'uml-speed.json')}`);
+}
+
 async function inner(o: Options): Promise<number> {
   if (process.geteuid?.() !== 0) throw new Error('the bench needs root (namespaces); run it with sudo');
   if (o.installMininet && !mininetAvailable()) installMininet();
@@ -413,6 +428,7 @@ async function inner(o: Options): Promise<number> {
   try {
     if (o.cliOnly) extra.cli = await cliSpeed(cliPath, CLI_LAB_HOSTS, o.cliCount, ac.signal, owned);
     else if (o.routingOnly) extra.routing = await routingBench(o.reps, repoRoot, owned, ac.signal);
+    else if (o.umlOnly) extra.uml = await umlSpeed(o.reps, ac.signal, owned);
     else {
       result = await bench(o, ac.signal, owned);
       if (!ac.signal.aborted) extra.exec = await execBench(o, ac.signal, owned);
@@ -432,6 +448,7 @@ async function inner(o: Options): Promise<number> {
   if (result) report(o, result.cases, result.mn, extra);
   else if (extra.cli) reportCli(o, extra.cli as CliSpeed[]);
   else if (extra.routing) reportRouting(o, extra);
+  else if (extra.uml) reportUml(o, extra.uml as UmlSpeed);
   if (failed) {
     console.error(`bench failed: ${(failed as Error).stack ?? failed}`);
     return 2;

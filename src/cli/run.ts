@@ -9,8 +9,13 @@ import type { ScenarioResult } from '../scenario/model.js';
 import { runScenario, type RunHooks } from '../scenario/run.js';
 import { withUmlCommand } from './uml.js';
 import { abortOnSignals } from './output.js';
-import { Lab, requireRoot } from '../api/index.js';
+import { Lab, requireRoot, type LabDeps } from '../api/index.js';
 import { UML_PROBE_MS } from '../health/index.js';
+import { umlModulesFor } from '../api/uml.js';
+import { UML_OPENFLOW_MODULES } from '../sys/uml.js';
+import type { Scenario, StepSpec } from '../scenario/model.js';
+import { StateStore } from '../sys/index.js';
+import { agentStateDir, UmlAgent } from '../sys/uml-agent.js';
 
 type Argv = Record<string, unknown>;
 
@@ -47,14 +52,35 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scenario as string[]) ?? [])]): Promise<number> {
+/**
+ * Where a scenario's lab is built: the host kernel (the default), or a user-mode Linux kernel booted for it, in
+ * which the nslab agent runs the same commands (sys/uml-agent.ts). Returns the lab's deps and how to end it.
+ */
+export type LabKernel = (s: Scenario) => Promise<{ deps: LabDeps; close(): Promise<void> }>;
+
+function hasLinkStep(specs: StepSpec[]): boolean {
+  return specs.some((x) => x.kind === 'link' || (x.kind === 'parallel' && hasLinkStep(x.steps.map((y) => y.spec))));
+}
+
+/** One user-mode Linux boot per scenario (per lab): the lab dies with the kernel, so nothing can be left behind. */
+export const umlKernel: LabKernel = async (s) => {
+  // The modules the lab needs (8021q, bonding, vrf; openvswitch for OpenFlow switches), and nf_tables for `link`
+  // steps, which turn the link's nftables blackhole off as they change its state.
+  const openflow = s.topology.nodes.some((n) => n.openflow);
+  const modules = [...umlModulesFor([s.topology]), ...(openflow ? UML_OPENFLOW_MODULES : []), ...(hasLinkStep(s.steps.map((x) => x.spec)) ? ['nf_tables'] : [])];
+  const agent = await UmlAgent.boot({ modules });
+  return { deps: { runner: agent.runner, store: new StateStore(agentStateDir(agent)) }, close: () => agent.close() };
+};
+
+export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scenario as string[]) ?? [])], kernel?: LabKernel): Promise<number> {
   const files = (argv.scenario as string[]).map(String);
   const reports = parseReports(((argv.report as string[] | undefined) ?? []).map(String));
   // Load every scenario first: a typo in the third file is reported before the first lab is built.
   const scenarios = files.map((f) => loadScenario(f));
   const onLab = argv.lab as string | undefined;
   if (onLab !== undefined && argv.keep) throw new NslabError('E_USAGE', '--keep and --lab do not go together: --lab never builds or tears down a lab', { hint: `nslab run --lab ${onLab} SCENARIO` });
-  requireRoot();
+  if (kernel && argv.keep) throw new NslabError('E_USAGE', '--keep does not apply to --kernel uml: the lab lives in a kernel that halts when the scenario ends', { hint: 'nslab up --kernel uml FILE keeps a lab inside user-mode Linux, with a shell there' });
+  if (!kernel) requireRoot();
   // --lab: every scenario must fit the running lab before any step runs (located problems, exit 2).
   if (onLab !== undefined) {
     const lab = Lab.open(onLab);
@@ -73,16 +99,23 @@ export async function run(argv: Argv, rawArgs: string[] = ['run', ...((argv.scen
     for (const s of scenarios) {
       if (sig.signal.aborted) break;
       const hooks = retargetHooks(humanHooks(human, color), rawArgs);
-      results.push(
-        await runScenario(s, {
-          keep: !!argv.keep,
-          artifactDir: argv.artifacts as string | undefined,
-          signal: sig.signal,
-          hooks: argv.web ? (await import('./web.js')).scenarioWebHooks(hooks, argv) : hooks,
-          // Inside user-mode Linux (the guest's environment says so) the timer probe wakes less often.
-          health: process.env.NSLAB_KERNEL === 'uml' ? { probeMs: UML_PROBE_MS } : true,
-        }),
-      );
+      const k = kernel ? await kernel(s) : undefined;
+      try {
+        results.push(
+          await runScenario(s, {
+            ...k?.deps,
+            keep: !!argv.keep,
+            lab: onLab,
+            artifactDir: argv.artifacts as string | undefined,
+            signal: sig.signal,
+            hooks: argv.web ? (await import('./web.js')).scenarioWebHooks(hooks, argv) : hooks,
+            // Inside user-mode Linux (the guest's environment says so) the timer probe wakes less often.
+            health: process.env.NSLAB_KERNEL === 'uml' ? { probeMs: UML_PROBE_MS } : true,
+          }),
+        );
+      } finally {
+        await k?.close();
+      }
     }
   } finally {
     sig.dispose();

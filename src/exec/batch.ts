@@ -145,25 +145,40 @@ export async function runBatches(runner: Runner, jobs: BatchJob[], workers: numb
   for (const j of nsJobs) byNetns.set(j.netns!, [...(byNetns.get(j.netns!) ?? []), j]);
   const relayed: RelayGroup[] = [];
   const scripted: BatchJob[][] = [];
+  // tc is not encoded for the relay: a namespace's tc jobs run after its other jobs (sysctl and ip go first in a
+  // namespace anyway, see groupJobs), in a second phase, while those others still go through the relay. Measured in
+  // user-mode Linux, where every process start is dear: the wan lab's shaped routers cost 6 processes each through
+  // `nsenter … sysctl|ip|tc` scripts, 2 this way.
+  const tcLater: BatchJob[][] = [];
   const relay = relayEnabled();
   for (const [netns, group] of byNetns) {
-    const g = relay && !group.some((j) => j.tool === 'tc' || j.tool === 'bridge') ? relayGroup(netns, group.flatMap((j) => j.ops)) : null;
-    if (g) relayed.push(g);
-    else scripted.push(group);
+    const tc = group.filter((j) => j.tool === 'tc');
+    const rest = group.filter((j) => j.tool !== 'tc');
+    // bridge(8) jobs (VLAN filtering) have no relay encoding: such a namespace goes through scripts.
+    const bridge = group.some((j) => j.tool === 'bridge');
+    const g = relay && rest.length && !bridge ? relayGroup(netns, rest.flatMap((j) => j.ops)) : null;
+    if (g) {
+      relayed.push(g);
+      if (tc.length) tcLater.push(tc);
+    } else scripted.push(group);
   }
   const deal = <T>(items: T[]) => dealOut(items, workers);
   const results = await Promise.all([
     ...deal(relayed).map(async (b): Promise<BatchOutcome> => {
       const r = await runRelay(runner, b, timeoutMs, env);
-      // No perl on this machine: the same namespaces go through iproute2 instead.
-      if (r.unavailable) return runScript(runner, b.flatMap((g) => byNetns.get(g.netns!)!), timeoutMs, env);
+      // No perl on this machine: the same namespaces' non-tc jobs go through iproute2 instead.
+      if (r.unavailable) return runScript(runner, b.flatMap((g) => byNetns.get(g.netns!)!.filter((j) => j.tool !== 'tc')), timeoutMs, env);
       return r;
     }),
     ...deal(scripted).map((b) => runScript(runner, b.flat(), timeoutMs, env)),
   ]);
   for (const r of results) applied.push(...r.applied);
   const failure = results.find((r) => r.failure)?.failure;
-  return failure ? { applied, failure } : { applied };
+  if (failure) return { applied, failure };
+  const later = await Promise.all(deal(tcLater).map((b) => runScript(runner, b.flat(), timeoutMs, env)));
+  for (const r of later) applied.push(...r.applied);
+  const tcFailure = later.find((r) => r.failure)?.failure;
+  return tcFailure ? { applied, failure: tcFailure } : { applied };
 }
 
 /** Items spread round-robin over at most `workers` lists (none for no items). */

@@ -283,6 +283,12 @@ export interface ResolvedTopology {
   services?: ResolvedService[];
   /** Files every node sees (its /etc/hosts); a journal written before they existed has none. */
   files?: LabFile[];
+  /**
+   * htb burst (and cburst) as time at the class's rate; absent: 1 ms. tc-tbf(8) asks for burst ≥ rate/HZ: a kernel
+   * with a coarse tick (Debian's user-mode Linux: HZ=100) needs one tick's worth, or every late timer wake-up costs
+   * throughput. Lab.up sets it for such a kernel; kept in the journal so runtime changes shape alike.
+   */
+  shapingBurstMs?: number;
   /** Where the topology came from, for messages and `ls`. */
   source: string;
 }

@@ -12,8 +12,8 @@ function targets(t: ResolvedTopology, l: ResolvedLink): { a: ShapeTarget; b: Sha
   const ns = (node: string) => t.nodes.find((n) => n.name === node)!.netns;
   const subject = `link ${l.a.node}:${l.a.ifname} <-> ${l.b.node}:${l.b.ifname}`;
   return {
-    a: { netns: ns(l.a.node), ifname: l.a.ifname, mtu: l.mtu, subject: `${subject} (from ${l.a.node})` },
-    b: { netns: ns(l.b.node), ifname: l.b.ifname, mtu: l.mtu, subject: `${subject} (from ${l.b.node})` },
+    a: { netns: ns(l.a.node), ifname: l.a.ifname, mtu: l.mtu, subject: `${subject} (from ${l.a.node})`, burstMs: t.shapingBurstMs },
+    b: { netns: ns(l.b.node), ifname: l.b.ifname, mtu: l.mtu, subject: `${subject} (from ${l.b.node})`, burstMs: t.shapingBurstMs },
   };
 }
 

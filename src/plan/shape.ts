@@ -34,8 +34,8 @@ export function htbQuantumBytes(mtu = DEFAULT_MTU): number {
  * underruns. Measured here: 900-913 Mbit/s TCP goodput at 1gbit with tc's default, 952-956 Mbit/s with 125000 bytes
  * (the 1448/1514 payload ceiling is 956.4). 1 ms keeps bursts on the scale the tbf/htb man pages call accurate.
  */
-export function htbBurstBytes(rateBitPerSec: number, mtu = DEFAULT_MTU): number {
-  const burst = Math.max(2 * (mtu + ETH_HEADER_BYTES), Math.ceil(rateBitPerSec / 8 / 1000));
+export function htbBurstBytes(rateBitPerSec: number, mtu = DEFAULT_MTU, burstMs = 1): number {
+  const burst = Math.max(2 * (mtu + ETH_HEADER_BYTES), Math.ceil((rateBitPerSec / 8 / 1000) * burstMs));
   // Below ~89 bit/s two frames take longer than htb's 32-bit burst time holds (HTB_MAX_BURST_TIME_S, 274.9 s):
   // send at most what fits (tc's rate is whole bytes/s), less a byte so rounding cannot reach the limit.
   return Math.min(burst, Math.max(1, Math.floor(Math.floor(rateBitPerSec / 8) * HTB_MAX_BURST_TIME_S) - 1));
@@ -112,6 +112,8 @@ export interface ShapeTarget {
   ifname: string;
   mtu?: number;
   subject: string;
+  /** htb burst as time at the rate (ResolvedTopology.shapingBurstMs); default 1 ms. */
+  burstMs?: number;
 }
 
 /**
@@ -137,7 +139,7 @@ export function directionOps(target: ShapeTarget, next: Impairment, current: Imp
     // An htb root that is already there stays: htb does not support `change` of its root parameters, and the
     // class replace below is what carries the new rate.
     if (rootKind(current) !== 'htb') ops.push(op('qdisc.replace', ['qdisc', 'replace', 'dev', ifname, 'root', 'handle', '1:', 'htb', 'default', '1'], undoNew));
-    const burst = String(htbBurstBytes(next.rateBitPerSec, target.mtu));
+    const burst = String(htbBurstBytes(next.rateBitPerSec, target.mtu, target.burstMs));
     ops.push(op('qdisc.replace', ['class', 'replace', 'dev', ifname, 'parent', '1:', 'classid', '1:1', 'htb', 'rate', rate, 'ceil', rate, 'quantum', String(htbQuantumBytes(target.mtu)), 'burst', burst, 'cburst', burst], 'netns'));
     if (netem.length) ops.push(op('qdisc.replace', ['qdisc', 'replace', 'dev', ifname, 'parent', '1:1', 'handle', '10:', 'netem', ...netem], 'netns'));
     else if (current.rateBitPerSec !== undefined && netemArgs(current).length)
@@ -190,7 +192,7 @@ export function shapingOps(t: ResolvedTopology): Operation[] {
     const segs = Math.min(gsoSegsFor(l.aToB, l.mtu), gsoSegsFor(l.bToA, l.mtu));
     const subject = `link ${l.a.node}:${l.a.ifname} <-> ${l.b.node}:${l.b.ifname}`;
     for (const [end, imp] of [[l.a, l.aToB], [l.b, l.bToA]] as const) {
-      const target = { netns: netnsOf.get(end.node)!, ifname: end.ifname, mtu: l.mtu, subject: `${subject} (from ${end.node})` };
+      const target = { netns: netnsOf.get(end.node)!, ifname: end.ifname, mtu: l.mtu, subject: `${subject} (from ${end.node})`, burstMs: t.shapingBurstMs };
       ops.push(...(segs !== GSO_DEFAULT_SEGS ? offloadOps(target, segs) : []), ...directionOps(target, imp));
     }
   }

@@ -19,6 +19,8 @@ export interface KernelCapabilities {
   qdiscs: Record<string, boolean>;
   /** Link types beyond veth and bridge (tried by creating one): 8021q, bridge-vlan, bonding, vrf. */
   features?: Record<string, boolean>;
+  /** The kernel's timer tick (CONFIG_HZ), when known (a private kernel's configuration); the probe does not learn it. */
+  timerHz?: number;
   /** stderr of the scratch namespace creation, when netns failed. */
   error?: string;
 }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
 import { NslabError, shellQuote } from '../model/index.js';
+import type { KernelCapabilities } from './probe.js';
 
 export interface RunOptions {
   input?: string;
@@ -39,6 +40,14 @@ export interface Runner {
   spawnDetached(file: string, args: string[], opts: { env?: Record<string, string>; logFile: string }): number;
   /** How many processes this runner has started. */
   readonly spawned: number;
+  /**
+   * The commands run in a kernel of their own that nothing else uses and that dies with the lab (user-mode Linux,
+   * sys/uml-agent.ts): no host root is needed, no other lab's names can clash there, and teardown is that kernel's
+   * halt. Host paths under /tmp are the same inside (hostfs); /run, /proc and /sys are the kernel's own.
+   */
+  readonly privateKernel?: boolean;
+  /** What that private kernel can do, when the runner knows it without a probe (see UmlAgent.capabilities). */
+  readonly kernelCapabilities?: KernelCapabilities;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;

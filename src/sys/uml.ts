@@ -155,9 +155,85 @@ export function shQuote(token: string): string {
 // The kernel command line is split on spaces and has no quoting for init=, so its path must be plain.
 const PLAIN_PATH = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-function privateTempDir(): string {
+/**
+ * Remove the temp dirs of kernels that are gone: nslab killed with SIGKILL cannot remove its own (its kernel then
+ * stops too: setpriv --pdeathsig in uml-agent.ts). A running kernel always has its pid file (`uml_dir/<umid>/pid`,
+ * written at the start of its boot), and on exit, SIGTERM included, it removes that umid dir. So a dir of ours is
+ * stale when its pid file names no running `linux`, or when it has no umid dir and its init script is older than
+ * `minAgeMs` (a kernel between spawn and its first steps has no umid dir yet, for milliseconds).
+ */
+export function sweepStaleTempDirs(base: string, minAgeMs = 60_000): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(base).filter((e) => e.startsWith('nslab-uml-'));
+  } catch {
+    return removed;
+  }
+  const uid = process.geteuid?.();
+  for (const e of entries) {
+    const dir = join(base, e);
+    try {
+      if (statSync(dir).uid !== uid) continue;
+      let stale: boolean;
+      if (existsSync(join(dir, UML_UMID))) {
+        const pid = Number(readFileSync(join(dir, UML_UMID, 'pid'), 'utf8').trim());
+        if (!Number.isInteger(pid) || pid <= 0) continue;
+        let alive = false;
+        try {
+          alive = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'linux';
+        } catch {
+          /* no such process */
+        }
+        stale = !alive;
+      } else stale = Date.now() - statSync(join(dir, 'init')).mtimeMs >= minAgeMs;
+      if (!stale) continue;
+      killKernelLeftovers(dir);
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      /* not ours, not a kernel's dir, or gone meanwhile */
+    }
+  }
+  return removed;
+}
+
+/**
+ * SIGKILL every process of ours still running the kernel of `dir` (its helpers carry the leader's command line, with
+ * `uml_dir=DIR`). Seen once under load: after the leader exited on SIGTERM (pdeathsig), one helper lived on,
+ * orphaned, in its own group.
+ */
+export function killKernelLeftovers(dir: string): number[] {
+  const tag = Buffer.from(`uml_dir=${dir}\0`);
+  const uid = process.geteuid?.();
+  const killed: number[] = [];
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return killed;
+  }
+  for (const p of pids) {
+    try {
+      if (statSync(`/proc/${p}`).uid !== uid) continue;
+      const cmd = readFileSync(`/proc/${p}/cmdline`);
+      if (cmd.indexOf(tag) < 0) continue;
+      process.kill(Number(p), 'SIGKILL');
+      killed.push(Number(p));
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return killed;
+}
+
+/** The umid every nslab kernel gets (its pid file is `uml_dir/<umid>/pid`). */
+export const UML_UMID = 'nslab';
+
+export function privateTempDir(): string {
   let base = tmpdir();
   if (!PLAIN_PATH.test(base)) base = '/tmp';
+  sweepStaleTempDirs(base);
   try {
     return mkdtempSync(join(base, 'nslab-uml-'));
   } catch (e) {
@@ -181,6 +257,17 @@ function guestRamDir(fallback: string): string {
     /* fall through */
   }
   return fallback;
+}
+
+/** The `linux` process's own environment: where its RAM file goes (see guestRamDir), HOME for nothing else. */
+export function bootEnvironment(dir: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    TMPDIR: guestRamDir(dir),
+    HOME: dir,
+  };
+  if (process.env.TERM) env.TERM = process.env.TERM;
+  return env;
 }
 
 interface InitScriptParts {
@@ -294,15 +381,10 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlRunResult> {
       'con=null',
       'con0=fd:0,fd:1',
       `uml_dir=${dir}`,
-      `umid=nslab`,
+      `umid=${UML_UMID}`,
       'quiet',
     ];
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      TMPDIR: guestRamDir(dir),
-      HOME: dir,
-    };
-    if (process.env.TERM) env.TERM = process.env.TERM;
+    const env = bootEnvironment(dir);
 
     return await boot(kernel, kernelArgs, env, {
       dir,
@@ -431,7 +513,8 @@ interface BootCtx {
   endMarker: string;
 }
 
-function killGroup(pgid: number): void {
+export function killProcessGroup(pgid: number | undefined): void {
+  if (pgid === undefined) return;
   try {
     process.kill(-pgid, 'SIGKILL');
   } catch {
@@ -440,7 +523,7 @@ function killGroup(pgid: number): void {
 }
 
 /** Whether any process (zombies included) is left in the group. */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -457,7 +540,7 @@ function groupAlive(pgid: number): boolean {
 async function waitGroupGone(pgid: number, maxMs: number): Promise<void> {
   const deadline = performance.now() + maxMs;
   while (groupAlive(pgid) && performance.now() < deadline) {
-    killGroup(pgid);
+    killProcessGroup(pgid);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -476,7 +559,7 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
     const pgid = child.pid;
     let why: 'timeout' | 'abort' | undefined;
     const onExitHook = (): void => {
-      if (pgid !== undefined) killGroup(pgid);
+      if (pgid !== undefined) killProcessGroup(pgid);
     };
     // SIGTERM to the leader first: UML's handler (last_ditch_exit) kills every helper and guest-process host
     // process and waitpid()s them. SIGKILL to the group leaves them as zombies for whoever PID 1 is to reap, and
@@ -491,7 +574,7 @@ function boot(kernel: string, args: string[], env: Record<string, string>, ctx: 
       } catch {
         /* already gone */
       }
-      forceTimer = setTimeout(() => killGroup(pgid), UML_TERM_GRACE_MS);
+      forceTimer = setTimeout(() => killProcessGroup(pgid), UML_TERM_GRACE_MS);
     };
     const timer = setTimeout(() => kill('timeout'), ctx.timeoutMs);
     const onAbort = (): void => kill('abort');
