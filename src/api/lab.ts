@@ -384,17 +384,18 @@ export class Lab {
     if (state !== 'up' && state !== 'down' && state !== 'blackhole')
       throw new NslabError('E_BAD_ARGUMENT', `link state must be 'up', 'down' or 'blackhole', not ${describeValue(state)}`, { hint: "e.g. lab.link('h1-h2', 'down')" });
     let changed: ResolvedLink | undefined;
-    await this.change(linkSpec, (_j, link) => {
+    await this.change(linkSpec, (j, link) => {
       changed = link;
+      const blackholed = lastLinkState(this.t, j, link) === 'blackhole';
       return {
         what: `link ${linkSpec} ${state}`,
-        ops: compileLinkState(this.t, link, state),
+        ops: compileLinkState(this.t, link, state, blackholed),
         // Taking it down (or blackholing it) is undone by bringing it up, which also restores its routes and removes
         // the drop rules. Bringing it up is undone link by link.
         undo: (applied) =>
           state !== 'up'
             ? applied.length
-              ? compileLinkState(this.t, link, 'up')
+              ? compileLinkState(this.t, link, 'up', blackholed || state === 'blackhole')
               : []
             : applied.flatMap((op) => (op.undo && typeof op.undo === 'object' ? [op.undo] : [])).reverse(),
         commit: () => this.requireOpen(),
@@ -482,6 +483,21 @@ export class Lab {
     }
     return downJournal(j, this.runner, this.store);
   }
+}
+
+/** The state the journal's last `link … up|down|blackhole` change gave this link, if any. */
+function lastLinkState(t: ResolvedTopology, j: Journal, link: ResolvedLink): LinkState | undefined {
+  let last: LinkState | undefined;
+  for (const c of j.changes) {
+    const m = /^link (.+) (up|down|blackhole)$/.exec(c.what);
+    if (!m) continue;
+    try {
+      if (findLink(t, m[1]).index === link.index) last = m[2] as LinkState;
+    } catch {
+      /* a spec that no longer names one link */
+    }
+  }
+  return last;
 }
 
 function requireArgv(argv: unknown, what: string): void {

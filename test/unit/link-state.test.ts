@@ -38,3 +38,15 @@ t.test('lan-router-lan: a host–switch link re-adds the host’s addresses befo
   const v6Route = up.findIndex((l) => l.startsWith(`${h1.netns}: route replace ::/0`));
   t.ok(v6Route > up.indexOf(addrs[addrs.length - 1]), 'the IPv6 default route comes after the addresses');
 });
+
+t.test('up and down remove a blackhole only where one may be: a kernel without nftables netdev (user-mode Linux) can still take links down and up', async (t) => {
+  const topo = loadTopology('topologies/two-hosts.yaml');
+  const link = topo.links[0];
+  const nft = (ops: { tool: string }[]) => ops.filter((o) => o.tool === 'nft').length;
+  for (const s of ['up', 'down'] as const) {
+    t.equal(nft(compileLinkState(topo, link, s, false)), 0, `${s} after no blackhole: no nft`);
+    t.equal(nft(compileLinkState(topo, link, s, true)), 2, `${s} after a blackhole: removed at both ends`);
+    t.equal(nft(compileLinkState(topo, link, s)), 2, `${s} when nobody knows: removed (the safe side)`);
+  }
+  t.equal(nft(compileLinkState(topo, link, 'blackhole', false)), 2, 'blackhole: added at both ends');
+});
