@@ -171,6 +171,7 @@ export function compilePlan(t: ResolvedTopology): Plan {
     undo: { kind: 'netns.del', tool: 'ip', netns: null, args: ['netns', 'del', n.netns], subject: `node ${n.name}`, undo: null },
   }));
   // Both veth ends are created directly in their namespaces, so no name ever appears in the host's namespace.
+  // Each end gets an ifindex of its own (see vethIndex), so the kernel brings the pair up at once.
   const linkOps: Operation[] = t.links.map((l) => {
     const a = nodeByName.get(l.a.node)!;
     const b = nodeByName.get(l.b.node)!;
@@ -180,11 +181,13 @@ export function compilePlan(t: ResolvedTopology): Plan {
       const m = n.interfaces.find((i) => i.name === end.ifname)?.mac;
       return m ? ['address', m] : [];
     };
+    const [ia, ib] = [vethIndex(t, a, l.a.ifname), vethIndex(t, b, l.b.ifname)];
+    const index = (i: number) => (ia !== ib ? ['index', String(i)] : []);
     return {
       kind: 'link.add',
       tool: 'ip',
       netns: null,
-      args: ['link', 'add', 'name', l.a.ifname, ...mtu, ...mac(l.a, a), 'netns', a.netns, 'type', 'veth', 'peer', 'name', l.b.ifname, ...mtu, ...mac(l.b, b), 'netns', b.netns],
+      args: ['link', 'add', 'name', l.a.ifname, ...mtu, ...mac(l.a, a), ...index(ia), 'netns', a.netns, 'type', 'veth', 'peer', 'name', l.b.ifname, ...mtu, ...mac(l.b, b), ...index(ib), 'netns', b.netns],
       subject: `link ${l.a.node}:${l.a.ifname} <-> ${l.b.node}:${l.b.ifname}`,
       undo: 'netns',
     };
@@ -236,3 +239,17 @@ export function compilePlan(t: ResolvedTopology): Plan {
 }
 
 export { renderOperation };
+
+/**
+ * The ifindex of a veth end: 4096 × (the node's number + 1) + the interface's number on the node. Unique within the
+ * node's namespace, and different from its peer's. Why set it: ifindexes are per namespace, so both ends of a lab
+ * link are often ifindex 2, and the kernel's linkwatch takes a veth whose peer has its own ifindex for a device
+ * without a lower link (dev->ifindex == dev_get_iflink(dev)): its carrier event is then not urgent and waits for the
+ * next batch, up to a second (HZ) later. Until it runs the veth stays operationally DOWN/UNKNOWN and a bridge does
+ * not forward on the port: `up` had to wait for it (star.yaml, 5 nodes: 0.55-0.62 s of the 0.74-0.76 s build), or
+ * return before the lab carried frames (the first ARP lost, the first ping 1009 ms). With distinct indexes the event
+ * is urgent and handled at once. 4096 interfaces per node and 524,287 nodes fit in a 32-bit ifindex.
+ */
+function vethIndex(t: ResolvedTopology, n: ResolvedNode, ifname: string): number {
+  return 4096 * (t.nodes.indexOf(n) + 1) + Math.max(0, n.interfaces.findIndex((i) => i.name === ifname));
+}

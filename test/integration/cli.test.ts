@@ -37,8 +37,9 @@ t.test('without root: --dry-run works, up refuses in one line naming CAP_NET_ADM
   const dry = asNobody(['up', '--dry-run', 'topologies/star.yaml']);
   t.equal(dry.status, 0, dry.stderr);
   t.match(dry.stdout, /^ip netns add nslab-star\.s1$/m);
-  // Each end carries its generated MAC (features/mac): 02, the lab's tag, the node's and the interface's numbers.
-  t.match(dry.stdout, /^ip link add name eth0 address 02:[0-9a-f]{2}:[0-9a-f]{2}:00:02:00 netns nslab-star\.h1 type veth peer name eth0 address 02:[0-9a-f]{2}:[0-9a-f]{2}:00:01:00 netns nslab-star\.s1$/m);
+  // Each end carries its generated MAC (features/mac: 02, the lab's tag, the node's and the interface's numbers) and
+  // an ifindex of its own (vethIndex in plan/compile.ts).
+  t.match(dry.stdout, /^ip link add name eth0 address 02:[0-9a-f]{2}:[0-9a-f]{2}:00:02:00 index 8192 netns nslab-star\.h1 type veth peer name eth0 address 02:[0-9a-f]{2}:[0-9a-f]{2}:00:01:00 index 4096 netns nslab-star\.s1$/m);
   const up = asNobody(['up', 'topologies/star.yaml']);
   t.equal(up.status, 2);
   t.equal(up.stderr.trim().split('\n').length, 1, `one line: ${up.stderr}`);

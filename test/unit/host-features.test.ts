@@ -37,7 +37,7 @@ t.test('mac: and arp: through the loader; the plan sets both', async (t) => {
   t.equal(topo.nodes.find((n) => n.name === 'b')!.arp, undefined, "b's own arp: dynamic wins");
   const plan = compilePlan(topo);
   const link = plan.stages.find((s) => s.name === 'links')!.ops[0].args.join(' ');
-  t.match(link, /address 0a:00:00:00:00:01 netns nslab-m\.a .* address 02:..:..:00:02:00 netns nslab-m\.b/);
+  t.match(link, /address 0a:00:00:00:00:01 index 4096 netns nslab-m\.a .* address 02:..:..:00:02:00 index 8192 netns nslab-m\.b/);
   const neigh = plan.stages.find((s) => s.name === 'configure')!.ops.filter((o) => o.kind === 'neigh.add').map((o) => `${o.netns} ${o.args.join(' ')}`);
   // a: b on the p2p link (v4, link-local, v6) and c on the LAN (3); c: a (3); b: none (dynamic); the switch: none.
   t.equal(neigh.length, 9, neigh.join('\n'));

@@ -19,14 +19,14 @@ ip netns add nslab-bgpas.h3
 ip netns add nslab-bgpas.h4
 
 # stage links (8)
-ip link add name eth0 address 02:c5:ce:00:01:00 netns nslab-bgpas.r1 type veth peer name eth0 address 02:c5:ce:00:02:00 netns nslab-bgpas.r2
-ip link add name eth1 address 02:c5:ce:00:02:01 netns nslab-bgpas.r2 type veth peer name eth0 address 02:c5:ce:00:03:00 netns nslab-bgpas.r3
-ip link add name eth1 address 02:c5:ce:00:03:01 netns nslab-bgpas.r3 type veth peer name eth0 address 02:c5:ce:00:04:00 netns nslab-bgpas.r4
-ip link add name eth1 address 02:c5:ce:00:04:01 netns nslab-bgpas.r4 type veth peer name eth1 address 02:c5:ce:00:01:01 netns nslab-bgpas.r1
-ip link add name eth0 address 02:c5:ce:00:05:00 netns nslab-bgpas.h1 type veth peer name eth2 address 02:c5:ce:00:01:02 netns nslab-bgpas.r1
-ip link add name eth0 address 02:c5:ce:00:06:00 netns nslab-bgpas.h2 type veth peer name eth2 address 02:c5:ce:00:02:02 netns nslab-bgpas.r2
-ip link add name eth0 address 02:c5:ce:00:07:00 netns nslab-bgpas.h3 type veth peer name eth2 address 02:c5:ce:00:03:02 netns nslab-bgpas.r3
-ip link add name eth0 address 02:c5:ce:00:08:00 netns nslab-bgpas.h4 type veth peer name eth2 address 02:c5:ce:00:04:02 netns nslab-bgpas.r4
+ip link add name eth0 address 02:c5:ce:00:01:00 index 4096 netns nslab-bgpas.r1 type veth peer name eth0 address 02:c5:ce:00:02:00 index 8192 netns nslab-bgpas.r2
+ip link add name eth1 address 02:c5:ce:00:02:01 index 8193 netns nslab-bgpas.r2 type veth peer name eth0 address 02:c5:ce:00:03:00 index 12288 netns nslab-bgpas.r3
+ip link add name eth1 address 02:c5:ce:00:03:01 index 12289 netns nslab-bgpas.r3 type veth peer name eth0 address 02:c5:ce:00:04:00 index 16384 netns nslab-bgpas.r4
+ip link add name eth1 address 02:c5:ce:00:04:01 index 16385 netns nslab-bgpas.r4 type veth peer name eth1 address 02:c5:ce:00:01:01 index 4097 netns nslab-bgpas.r1
+ip link add name eth0 address 02:c5:ce:00:05:00 index 20480 netns nslab-bgpas.h1 type veth peer name eth2 address 02:c5:ce:00:01:02 index 4098 netns nslab-bgpas.r1
+ip link add name eth0 address 02:c5:ce:00:06:00 index 24576 netns nslab-bgpas.h2 type veth peer name eth2 address 02:c5:ce:00:02:02 index 8194 netns nslab-bgpas.r2
+ip link add name eth0 address 02:c5:ce:00:07:00 index 28672 netns nslab-bgpas.h3 type veth peer name eth2 address 02:c5:ce:00:03:02 index 12290 netns nslab-bgpas.r3
+ip link add name eth0 address 02:c5:ce:00:08:00 index 32768 netns nslab-bgpas.h4 type veth peer name eth2 address 02:c5:ce:00:04:02 index 16386 netns nslab-bgpas.r4
 
 # stage configure (104)
 ip netns exec nslab-bgpas.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -400,13 +400,13 @@ ip netns add nslab-campus.h3
 ip netns add nslab-campus.h4
 
 # stage links (7)
-ip link add name eth0 address 02:aa:aa:00:01:00 netns nslab-campus.r1 type veth peer name eth0 address 02:aa:aa:00:02:00 netns nslab-campus.dist
-ip link add name po1a address 02:aa:aa:00:02:01 netns nslab-campus.dist type veth peer name po1a address 02:aa:aa:00:03:00 netns nslab-campus.access
-ip link add name po1b address 02:aa:aa:00:02:02 netns nslab-campus.dist type veth peer name po1b address 02:aa:aa:00:03:01 netns nslab-campus.access
-ip link add name eth0 address 02:aa:aa:00:04:00 netns nslab-campus.h1 type veth peer name eth0 address 02:aa:aa:00:03:02 netns nslab-campus.access
-ip link add name eth0 address 02:aa:aa:00:05:00 netns nslab-campus.h2 type veth peer name eth1 address 02:aa:aa:00:03:03 netns nslab-campus.access
-ip link add name eth0 address 02:aa:aa:00:06:00 netns nslab-campus.h3 type veth peer name eth2 address 02:aa:aa:00:03:04 netns nslab-campus.access
-ip link add name eth0 address 02:aa:aa:00:07:00 netns nslab-campus.h4 type veth peer name eth1 address 02:aa:aa:00:02:03 netns nslab-campus.dist
+ip link add name eth0 address 02:aa:aa:00:01:00 index 4096 netns nslab-campus.r1 type veth peer name eth0 address 02:aa:aa:00:02:00 index 8192 netns nslab-campus.dist
+ip link add name po1a address 02:aa:aa:00:02:01 index 8193 netns nslab-campus.dist type veth peer name po1a address 02:aa:aa:00:03:00 index 12288 netns nslab-campus.access
+ip link add name po1b address 02:aa:aa:00:02:02 index 8194 netns nslab-campus.dist type veth peer name po1b address 02:aa:aa:00:03:01 index 12289 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:04:00 index 16384 netns nslab-campus.h1 type veth peer name eth0 address 02:aa:aa:00:03:02 index 12290 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:05:00 index 20480 netns nslab-campus.h2 type veth peer name eth1 address 02:aa:aa:00:03:03 index 12291 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:06:00 index 24576 netns nslab-campus.h3 type veth peer name eth2 address 02:aa:aa:00:03:04 index 12292 netns nslab-campus.access
+ip link add name eth0 address 02:aa:aa:00:07:00 index 28672 netns nslab-campus.h4 type veth peer name eth1 address 02:aa:aa:00:02:03 index 8195 netns nslab-campus.dist
 
 # stage configure (104)
 ip netns exec nslab-campus.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -561,13 +561,13 @@ ip netns add nslab-dumbbell.h3
 ip netns add nslab-dumbbell.h4
 
 # stage links (7)
-ip link add name eth0 address 02:53:fe:00:05:00 netns nslab-dumbbell.h1 type veth peer name eth0 address 02:53:fe:00:01:00 netns nslab-dumbbell.s1
-ip link add name eth0 address 02:53:fe:00:06:00 netns nslab-dumbbell.h2 type veth peer name eth1 address 02:53:fe:00:01:01 netns nslab-dumbbell.s1
-ip link add name eth2 address 02:53:fe:00:01:02 netns nslab-dumbbell.s1 type veth peer name eth0 address 02:53:fe:00:03:00 netns nslab-dumbbell.r1
-ip link add name eth1 address 02:53:fe:00:03:01 netns nslab-dumbbell.r1 type veth peer name eth0 address 02:53:fe:00:04:00 netns nslab-dumbbell.r2
-ip link add name eth1 address 02:53:fe:00:04:01 netns nslab-dumbbell.r2 type veth peer name eth0 address 02:53:fe:00:02:00 netns nslab-dumbbell.s2
-ip link add name eth0 address 02:53:fe:00:07:00 netns nslab-dumbbell.h3 type veth peer name eth1 address 02:53:fe:00:02:01 netns nslab-dumbbell.s2
-ip link add name eth0 address 02:53:fe:00:08:00 netns nslab-dumbbell.h4 type veth peer name eth2 address 02:53:fe:00:02:02 netns nslab-dumbbell.s2
+ip link add name eth0 address 02:53:fe:00:05:00 index 20480 netns nslab-dumbbell.h1 type veth peer name eth0 address 02:53:fe:00:01:00 index 4096 netns nslab-dumbbell.s1
+ip link add name eth0 address 02:53:fe:00:06:00 index 24576 netns nslab-dumbbell.h2 type veth peer name eth1 address 02:53:fe:00:01:01 index 4097 netns nslab-dumbbell.s1
+ip link add name eth2 address 02:53:fe:00:01:02 index 4098 netns nslab-dumbbell.s1 type veth peer name eth0 address 02:53:fe:00:03:00 index 12288 netns nslab-dumbbell.r1
+ip link add name eth1 address 02:53:fe:00:03:01 index 12289 netns nslab-dumbbell.r1 type veth peer name eth0 address 02:53:fe:00:04:00 index 16384 netns nslab-dumbbell.r2
+ip link add name eth1 address 02:53:fe:00:04:01 index 16385 netns nslab-dumbbell.r2 type veth peer name eth0 address 02:53:fe:00:02:00 index 8192 netns nslab-dumbbell.s2
+ip link add name eth0 address 02:53:fe:00:07:00 index 28672 netns nslab-dumbbell.h3 type veth peer name eth1 address 02:53:fe:00:02:01 index 8193 netns nslab-dumbbell.s2
+ip link add name eth0 address 02:53:fe:00:08:00 index 32768 netns nslab-dumbbell.h4 type veth peer name eth2 address 02:53:fe:00:02:02 index 8194 netns nslab-dumbbell.s2
 
 # stage configure (88)
 ip netns exec nslab-dumbbell.s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
@@ -717,13 +717,13 @@ ip netns add nslab-isislab.h1
 ip netns add nslab-isislab.h2
 
 # stage links (7)
-ip link add name eth0 address 02:29:48:00:01:00 netns nslab-isislab.r1 type veth peer name eth0 address 02:29:48:00:02:00 netns nslab-isislab.r2
-ip link add name eth1 address 02:29:48:00:02:01 netns nslab-isislab.r2 type veth peer name eth0 address 02:29:48:00:03:00 netns nslab-isislab.r3
-ip link add name eth1 address 02:29:48:00:03:01 netns nslab-isislab.r3 type veth peer name eth0 address 02:29:48:00:04:00 netns nslab-isislab.r4
-ip link add name eth1 address 02:29:48:00:04:01 netns nslab-isislab.r4 type veth peer name eth0 address 02:29:48:00:05:00 netns nslab-isislab.r5
-ip link add name eth1 address 02:29:48:00:05:01 netns nslab-isislab.r5 type veth peer name eth1 address 02:29:48:00:01:01 netns nslab-isislab.r1
-ip link add name eth0 address 02:29:48:00:06:00 netns nslab-isislab.h1 type veth peer name eth2 address 02:29:48:00:01:02 netns nslab-isislab.r1
-ip link add name eth0 address 02:29:48:00:07:00 netns nslab-isislab.h2 type veth peer name eth2 address 02:29:48:00:03:02 netns nslab-isislab.r3
+ip link add name eth0 address 02:29:48:00:01:00 index 4096 netns nslab-isislab.r1 type veth peer name eth0 address 02:29:48:00:02:00 index 8192 netns nslab-isislab.r2
+ip link add name eth1 address 02:29:48:00:02:01 index 8193 netns nslab-isislab.r2 type veth peer name eth0 address 02:29:48:00:03:00 index 12288 netns nslab-isislab.r3
+ip link add name eth1 address 02:29:48:00:03:01 index 12289 netns nslab-isislab.r3 type veth peer name eth0 address 02:29:48:00:04:00 index 16384 netns nslab-isislab.r4
+ip link add name eth1 address 02:29:48:00:04:01 index 16385 netns nslab-isislab.r4 type veth peer name eth0 address 02:29:48:00:05:00 index 20480 netns nslab-isislab.r5
+ip link add name eth1 address 02:29:48:00:05:01 index 20481 netns nslab-isislab.r5 type veth peer name eth1 address 02:29:48:00:01:01 index 4097 netns nslab-isislab.r1
+ip link add name eth0 address 02:29:48:00:06:00 index 24576 netns nslab-isislab.h1 type veth peer name eth2 address 02:29:48:00:01:02 index 4098 netns nslab-isislab.r1
+ip link add name eth0 address 02:29:48:00:07:00 index 28672 netns nslab-isislab.h2 type veth peer name eth2 address 02:29:48:00:03:02 index 12290 netns nslab-isislab.r3
 
 # stage configure (91)
 ip netns exec nslab-isislab.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -1124,12 +1124,12 @@ ip netns add nslab-lrl.h3
 ip netns add nslab-lrl.h4
 
 # stage links (6)
-ip link add name eth0 address 02:0d:b0:00:04:00 netns nslab-lrl.h1 type veth peer name eth0 address 02:0d:b0:00:02:00 netns nslab-lrl.s1
-ip link add name eth0 address 02:0d:b0:00:05:00 netns nslab-lrl.h2 type veth peer name eth1 address 02:0d:b0:00:02:01 netns nslab-lrl.s1
-ip link add name eth2 address 02:0d:b0:00:02:02 netns nslab-lrl.s1 type veth peer name eth0 address 02:0d:b0:00:01:00 netns nslab-lrl.r1
-ip link add name eth1 address 02:0d:b0:00:01:01 netns nslab-lrl.r1 type veth peer name eth0 address 02:0d:b0:00:03:00 netns nslab-lrl.s2
-ip link add name eth0 address 02:0d:b0:00:06:00 netns nslab-lrl.h3 type veth peer name eth1 address 02:0d:b0:00:03:01 netns nslab-lrl.s2
-ip link add name eth0 address 02:0d:b0:00:07:00 netns nslab-lrl.h4 type veth peer name eth2 address 02:0d:b0:00:03:02 netns nslab-lrl.s2
+ip link add name eth0 address 02:0d:b0:00:04:00 index 16384 netns nslab-lrl.h1 type veth peer name eth0 address 02:0d:b0:00:02:00 index 8192 netns nslab-lrl.s1
+ip link add name eth0 address 02:0d:b0:00:05:00 index 20480 netns nslab-lrl.h2 type veth peer name eth1 address 02:0d:b0:00:02:01 index 8193 netns nslab-lrl.s1
+ip link add name eth2 address 02:0d:b0:00:02:02 index 8194 netns nslab-lrl.s1 type veth peer name eth0 address 02:0d:b0:00:01:00 index 4096 netns nslab-lrl.r1
+ip link add name eth1 address 02:0d:b0:00:01:01 index 4097 netns nslab-lrl.r1 type veth peer name eth0 address 02:0d:b0:00:03:00 index 12288 netns nslab-lrl.s2
+ip link add name eth0 address 02:0d:b0:00:06:00 index 24576 netns nslab-lrl.h3 type veth peer name eth1 address 02:0d:b0:00:03:01 index 12289 netns nslab-lrl.s2
+ip link add name eth0 address 02:0d:b0:00:07:00 index 28672 netns nslab-lrl.h4 type veth peer name eth2 address 02:0d:b0:00:03:02 index 12290 netns nslab-lrl.s2
 
 # stage configure (71)
 ip netns exec nslab-lrl.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -1255,18 +1255,18 @@ ip netns add nslab-ospfring.h3
 ip netns add nslab-ospfring.h4
 
 # stage links (12)
-ip link add name eth0 address 02:ff:e4:00:01:00 netns nslab-ospfring.r1 type veth peer name eth0 address 02:ff:e4:00:02:00 netns nslab-ospfring.r2
-ip link add name eth1 address 02:ff:e4:00:02:01 netns nslab-ospfring.r2 type veth peer name eth0 address 02:ff:e4:00:03:00 netns nslab-ospfring.r3
-ip link add name eth1 address 02:ff:e4:00:03:01 netns nslab-ospfring.r3 type veth peer name eth0 address 02:ff:e4:00:04:00 netns nslab-ospfring.r4
-ip link add name eth1 address 02:ff:e4:00:04:01 netns nslab-ospfring.r4 type veth peer name eth0 address 02:ff:e4:00:05:00 netns nslab-ospfring.r5
-ip link add name eth1 address 02:ff:e4:00:05:01 netns nslab-ospfring.r5 type veth peer name eth0 address 02:ff:e4:00:06:00 netns nslab-ospfring.r6
-ip link add name eth1 address 02:ff:e4:00:06:01 netns nslab-ospfring.r6 type veth peer name eth1 address 02:ff:e4:00:01:01 netns nslab-ospfring.r1
-ip link add name eth2 address 02:ff:e4:00:01:02 netns nslab-ospfring.r1 type veth peer name eth0 address 02:ff:e4:00:07:00 netns nslab-ospfring.s1
-ip link add name eth0 address 02:ff:e4:00:09:00 netns nslab-ospfring.h1 type veth peer name eth1 address 02:ff:e4:00:07:01 netns nslab-ospfring.s1
-ip link add name eth0 address 02:ff:e4:00:0a:00 netns nslab-ospfring.h2 type veth peer name eth2 address 02:ff:e4:00:07:02 netns nslab-ospfring.s1
-ip link add name eth2 address 02:ff:e4:00:04:02 netns nslab-ospfring.r4 type veth peer name eth0 address 02:ff:e4:00:08:00 netns nslab-ospfring.s2
-ip link add name eth0 address 02:ff:e4:00:0b:00 netns nslab-ospfring.h3 type veth peer name eth1 address 02:ff:e4:00:08:01 netns nslab-ospfring.s2
-ip link add name eth0 address 02:ff:e4:00:0c:00 netns nslab-ospfring.h4 type veth peer name eth2 address 02:ff:e4:00:08:02 netns nslab-ospfring.s2
+ip link add name eth0 address 02:ff:e4:00:01:00 index 4096 netns nslab-ospfring.r1 type veth peer name eth0 address 02:ff:e4:00:02:00 index 8192 netns nslab-ospfring.r2
+ip link add name eth1 address 02:ff:e4:00:02:01 index 8193 netns nslab-ospfring.r2 type veth peer name eth0 address 02:ff:e4:00:03:00 index 12288 netns nslab-ospfring.r3
+ip link add name eth1 address 02:ff:e4:00:03:01 index 12289 netns nslab-ospfring.r3 type veth peer name eth0 address 02:ff:e4:00:04:00 index 16384 netns nslab-ospfring.r4
+ip link add name eth1 address 02:ff:e4:00:04:01 index 16385 netns nslab-ospfring.r4 type veth peer name eth0 address 02:ff:e4:00:05:00 index 20480 netns nslab-ospfring.r5
+ip link add name eth1 address 02:ff:e4:00:05:01 index 20481 netns nslab-ospfring.r5 type veth peer name eth0 address 02:ff:e4:00:06:00 index 24576 netns nslab-ospfring.r6
+ip link add name eth1 address 02:ff:e4:00:06:01 index 24577 netns nslab-ospfring.r6 type veth peer name eth1 address 02:ff:e4:00:01:01 index 4097 netns nslab-ospfring.r1
+ip link add name eth2 address 02:ff:e4:00:01:02 index 4098 netns nslab-ospfring.r1 type veth peer name eth0 address 02:ff:e4:00:07:00 index 28672 netns nslab-ospfring.s1
+ip link add name eth0 address 02:ff:e4:00:09:00 index 36864 netns nslab-ospfring.h1 type veth peer name eth1 address 02:ff:e4:00:07:01 index 28673 netns nslab-ospfring.s1
+ip link add name eth0 address 02:ff:e4:00:0a:00 index 40960 netns nslab-ospfring.h2 type veth peer name eth2 address 02:ff:e4:00:07:02 index 28674 netns nslab-ospfring.s1
+ip link add name eth2 address 02:ff:e4:00:04:02 index 16386 netns nslab-ospfring.r4 type veth peer name eth0 address 02:ff:e4:00:08:00 index 32768 netns nslab-ospfring.s2
+ip link add name eth0 address 02:ff:e4:00:0b:00 index 45056 netns nslab-ospfring.h3 type veth peer name eth1 address 02:ff:e4:00:08:01 index 32769 netns nslab-ospfring.s2
+ip link add name eth0 address 02:ff:e4:00:0c:00 index 49152 netns nslab-ospfring.h4 type veth peer name eth2 address 02:ff:e4:00:08:02 index 32770 netns nslab-ospfring.s2
 
 # stage configure (146)
 ip netns exec nslab-ospfring.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -1862,10 +1862,10 @@ ip netns add nslab-chain.r3
 ip netns add nslab-chain.h2
 
 # stage links (4)
-ip link add name eth0 address 02:c3:62:00:01:00 netns nslab-chain.h1 type veth peer name eth0 address 02:c3:62:00:02:00 netns nslab-chain.r1
-ip link add name eth1 address 02:c3:62:00:02:01 netns nslab-chain.r1 type veth peer name eth0 address 02:c3:62:00:03:00 netns nslab-chain.r2
-ip link add name eth1 mtu 9000 address 02:c3:62:00:03:01 netns nslab-chain.r2 type veth peer name eth0 mtu 9000 address 02:c3:62:00:04:00 netns nslab-chain.r3
-ip link add name eth1 address 02:c3:62:00:04:01 netns nslab-chain.r3 type veth peer name eth0 address 02:c3:62:00:05:00 netns nslab-chain.h2
+ip link add name eth0 address 02:c3:62:00:01:00 index 4096 netns nslab-chain.h1 type veth peer name eth0 address 02:c3:62:00:02:00 index 8192 netns nslab-chain.r1
+ip link add name eth1 address 02:c3:62:00:02:01 index 8193 netns nslab-chain.r1 type veth peer name eth0 address 02:c3:62:00:03:00 index 12288 netns nslab-chain.r2
+ip link add name eth1 mtu 9000 address 02:c3:62:00:03:01 index 12289 netns nslab-chain.r2 type veth peer name eth0 mtu 9000 address 02:c3:62:00:04:00 index 16384 netns nslab-chain.r3
+ip link add name eth1 address 02:c3:62:00:04:01 index 16385 netns nslab-chain.r3 type veth peer name eth0 address 02:c3:62:00:05:00 index 20480 netns nslab-chain.h2
 
 # stage configure (67)
 ip netns exec nslab-chain.r1 sysctl -qw net.ipv4.ip_forward=1
@@ -1985,11 +1985,11 @@ ip netns add nslab-sdn.h3
 ip netns add nslab-sdn.h4
 
 # stage links (5)
-ip link add name eth0 address 02:30:10:00:03:00 netns nslab-sdn.h1 type veth peer name eth0 address 02:30:10:00:01:00 netns nslab-sdn.s1
-ip link add name eth0 address 02:30:10:00:04:00 netns nslab-sdn.h2 type veth peer name eth1 address 02:30:10:00:01:01 netns nslab-sdn.s1
-ip link add name eth2 address 02:30:10:00:01:02 netns nslab-sdn.s1 type veth peer name eth0 address 02:30:10:00:02:00 netns nslab-sdn.s2
-ip link add name eth0 address 02:30:10:00:05:00 netns nslab-sdn.h3 type veth peer name eth1 address 02:30:10:00:02:01 netns nslab-sdn.s2
-ip link add name eth0 address 02:30:10:00:06:00 netns nslab-sdn.h4 type veth peer name eth2 address 02:30:10:00:02:02 netns nslab-sdn.s2
+ip link add name eth0 address 02:30:10:00:03:00 index 12288 netns nslab-sdn.h1 type veth peer name eth0 address 02:30:10:00:01:00 index 4096 netns nslab-sdn.s1
+ip link add name eth0 address 02:30:10:00:04:00 index 16384 netns nslab-sdn.h2 type veth peer name eth1 address 02:30:10:00:01:01 index 4097 netns nslab-sdn.s1
+ip link add name eth2 address 02:30:10:00:01:02 index 4098 netns nslab-sdn.s1 type veth peer name eth0 address 02:30:10:00:02:00 index 8192 netns nslab-sdn.s2
+ip link add name eth0 address 02:30:10:00:05:00 index 20480 netns nslab-sdn.h3 type veth peer name eth1 address 02:30:10:00:02:01 index 8193 netns nslab-sdn.s2
+ip link add name eth0 address 02:30:10:00:06:00 index 24576 netns nslab-sdn.h4 type veth peer name eth2 address 02:30:10:00:02:02 index 8194 netns nslab-sdn.s2
 
 # stage configure (38)
 ip -n nslab-sdn.s1 link set dev lo up
@@ -2095,10 +2095,10 @@ ip netns add nslab-sdn-osken.h2
 ip netns add nslab-sdn-osken.h3
 
 # stage links (4)
-ip link add name eth0 address 02:8d:88:00:03:00 netns nslab-sdn-osken.h1 type veth peer name eth0 address 02:8d:88:00:01:00 netns nslab-sdn-osken.s1
-ip link add name eth0 address 02:8d:88:00:04:00 netns nslab-sdn-osken.h2 type veth peer name eth1 address 02:8d:88:00:01:01 netns nslab-sdn-osken.s1
-ip link add name eth2 address 02:8d:88:00:01:02 netns nslab-sdn-osken.s1 type veth peer name eth0 address 02:8d:88:00:02:00 netns nslab-sdn-osken.s2
-ip link add name eth0 address 02:8d:88:00:05:00 netns nslab-sdn-osken.h3 type veth peer name eth1 address 02:8d:88:00:02:01 netns nslab-sdn-osken.s2
+ip link add name eth0 address 02:8d:88:00:03:00 index 12288 netns nslab-sdn-osken.h1 type veth peer name eth0 address 02:8d:88:00:01:00 index 4096 netns nslab-sdn-osken.s1
+ip link add name eth0 address 02:8d:88:00:04:00 index 16384 netns nslab-sdn-osken.h2 type veth peer name eth1 address 02:8d:88:00:01:01 index 4097 netns nslab-sdn-osken.s1
+ip link add name eth2 address 02:8d:88:00:01:02 index 4098 netns nslab-sdn-osken.s1 type veth peer name eth0 address 02:8d:88:00:02:00 index 8192 netns nslab-sdn-osken.s2
+ip link add name eth0 address 02:8d:88:00:05:00 index 20480 netns nslab-sdn-osken.h3 type veth peer name eth1 address 02:8d:88:00:02:01 index 8193 netns nslab-sdn-osken.s2
 
 # stage configure (30)
 ip -n nslab-sdn-osken.s1 link set dev lo up
@@ -2194,10 +2194,10 @@ ip netns add nslab-star.h3
 ip netns add nslab-star.h4
 
 # stage links (4)
-ip link add name eth0 address 02:fe:4a:00:02:00 netns nslab-star.h1 type veth peer name eth0 address 02:fe:4a:00:01:00 netns nslab-star.s1
-ip link add name eth0 address 02:fe:4a:00:03:00 netns nslab-star.h2 type veth peer name eth1 address 02:fe:4a:00:01:01 netns nslab-star.s1
-ip link add name eth0 address 02:fe:4a:00:04:00 netns nslab-star.h3 type veth peer name eth2 address 02:fe:4a:00:01:02 netns nslab-star.s1
-ip link add name eth0 address 02:fe:4a:00:05:00 netns nslab-star.h4 type veth peer name eth3 address 02:fe:4a:00:01:03 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:02:00 index 8192 netns nslab-star.h1 type veth peer name eth0 address 02:fe:4a:00:01:00 index 4096 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:03:00 index 12288 netns nslab-star.h2 type veth peer name eth1 address 02:fe:4a:00:01:01 index 4097 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:04:00 index 16384 netns nslab-star.h3 type veth peer name eth2 address 02:fe:4a:00:01:02 index 4098 netns nslab-star.s1
+ip link add name eth0 address 02:fe:4a:00:05:00 index 20480 netns nslab-star.h4 type veth peer name eth3 address 02:fe:4a:00:01:03 index 4099 netns nslab-star.s1
 
 # stage configure (39)
 ip netns exec nslab-star.s1 sysctl -e -qw net.bridge.bridge-nf-call-iptables=0
@@ -2277,7 +2277,7 @@ ip netns add nslab-two-hosts.h1
 ip netns add nslab-two-hosts.h2
 
 # stage links (1)
-ip link add name eth0 address 02:6c:74:00:01:00 netns nslab-two-hosts.h1 type veth peer name eth0 address 02:6c:74:00:02:00 netns nslab-two-hosts.h2
+ip link add name eth0 address 02:6c:74:00:01:00 index 4096 netns nslab-two-hosts.h1 type veth peer name eth0 address 02:6c:74:00:02:00 index 8192 netns nslab-two-hosts.h2
 
 # stage configure (12)
 ip -n nslab-two-hosts.h1 link set dev lo up
@@ -2330,12 +2330,12 @@ ip netns add nslab-vrf-lite.red2
 ip netns add nslab-vrf-lite.blue2
 
 # stage links (6)
-ip link add name eth0 address 02:cf:f8:00:01:00 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:02:00 netns nslab-vrf-lite.pe2
-ip link add name eth1 address 02:cf:f8:00:01:01 netns nslab-vrf-lite.pe1 type veth peer name eth1 address 02:cf:f8:00:02:01 netns nslab-vrf-lite.pe2
-ip link add name eth2 address 02:cf:f8:00:01:02 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:03:00 netns nslab-vrf-lite.red1
-ip link add name eth3 address 02:cf:f8:00:01:03 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:04:00 netns nslab-vrf-lite.blue1
-ip link add name eth2 address 02:cf:f8:00:02:02 netns nslab-vrf-lite.pe2 type veth peer name eth0 address 02:cf:f8:00:05:00 netns nslab-vrf-lite.red2
-ip link add name eth3 address 02:cf:f8:00:02:03 netns nslab-vrf-lite.pe2 type veth peer name eth0 address 02:cf:f8:00:06:00 netns nslab-vrf-lite.blue2
+ip link add name eth0 address 02:cf:f8:00:01:00 index 4096 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:02:00 index 8192 netns nslab-vrf-lite.pe2
+ip link add name eth1 address 02:cf:f8:00:01:01 index 4097 netns nslab-vrf-lite.pe1 type veth peer name eth1 address 02:cf:f8:00:02:01 index 8193 netns nslab-vrf-lite.pe2
+ip link add name eth2 address 02:cf:f8:00:01:02 index 4098 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:03:00 index 12288 netns nslab-vrf-lite.red1
+ip link add name eth3 address 02:cf:f8:00:01:03 index 4099 netns nslab-vrf-lite.pe1 type veth peer name eth0 address 02:cf:f8:00:04:00 index 16384 netns nslab-vrf-lite.blue1
+ip link add name eth2 address 02:cf:f8:00:02:02 index 8194 netns nslab-vrf-lite.pe2 type veth peer name eth0 address 02:cf:f8:00:05:00 index 20480 netns nslab-vrf-lite.red2
+ip link add name eth3 address 02:cf:f8:00:02:03 index 8195 netns nslab-vrf-lite.pe2 type veth peer name eth0 address 02:cf:f8:00:06:00 index 24576 netns nslab-vrf-lite.blue2
 
 # stage configure (58)
 ip netns exec nslab-vrf-lite.pe1 sysctl -qw net.ipv4.ip_forward=1
