@@ -9,7 +9,7 @@ import { applyChange, applyPlan, destroyLab, newJournal, waitLinksUp, type Progr
 import { readNetnsTags } from '../exec/batch.js';
 import { teardownError } from '../exec/teardown.js';
 import { cgroupNeeds } from '../features/cgroup/index.js';
-import { deserializeTopology, findLink, serializeTopology } from '../topology/index.js';
+import { deserializeTopology, findLink, lastLinkStates, serializeTopology } from '../topology/index.js';
 import { parseImpairment } from '../topology/impair.js';
 import { iperf3OnLab, pingOnLab, reachOnLab, requireNodeName, type Iperf3Measurement, type Iperf3Options, type PingMeasurement, type PingOptions, type ReachMeasurement, type ReachOptions } from './measure.js';
 import { describeValue, resolveTopologySource, type TopologySource } from './source.js';
@@ -386,7 +386,7 @@ export class Lab {
     let changed: ResolvedLink | undefined;
     await this.change(linkSpec, (j, link) => {
       changed = link;
-      const blackholed = lastLinkState(this.t, j, link) === 'blackhole';
+      const blackholed = lastLinkStates(this.t, j.changes).get(link.index) === 'blackhole';
       return {
         what: `link ${linkSpec} ${state}`,
         ops: compileLinkState(this.t, link, state, blackholed),
@@ -485,20 +485,6 @@ export class Lab {
   }
 }
 
-/** The state the journal's last `link … up|down|blackhole` change gave this link, if any. */
-function lastLinkState(t: ResolvedTopology, j: Journal, link: ResolvedLink): LinkState | undefined {
-  let last: LinkState | undefined;
-  for (const c of j.changes) {
-    const m = /^link (.+) (up|down|blackhole)$/.exec(c.what);
-    if (!m) continue;
-    try {
-      if (findLink(t, m[1]).index === link.index) last = m[2] as LinkState;
-    } catch {
-      /* a spec that no longer names one link */
-    }
-  }
-  return last;
-}
 
 function requireArgv(argv: unknown, what: string): void {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string'))

@@ -25,20 +25,10 @@
 //   E
 
 import { spawn } from 'node:child_process';
+import { SYSCALLS } from '../model/entry.js';
 import { NETNS_DIR } from '../sys/index.js';
 import { parseSamplerOutput, type SamplerData } from './parse.js';
 
-// clock_gettime(2) and setns(2) by architecture (Node's process.arch names).
-const SYSCALLS: Partial<Record<string, { clockGettime: number; setns: number }>> = {
-  x64: { clockGettime: 228, setns: 308 },
-  ia32: { clockGettime: 265, setns: 346 },
-  arm64: { clockGettime: 113, setns: 268 },
-  arm: { clockGettime: 263, setns: 375 },
-  riscv64: { clockGettime: 113, setns: 268 },
-  loong64: { clockGettime: 113, setns: 268 },
-  ppc64: { clockGettime: 246, setns: 350 },
-  s390x: { clockGettime: 260, setns: 339 },
-};
 
 export const SAMPLER_SOURCE = String.raw`
 use strict; use warnings;

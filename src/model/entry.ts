@@ -4,18 +4,20 @@
 // Pure: it builds argv; the system call numbers are data.
 
 /**
- * System call numbers by architecture (Node's process.arch names): setns(2), unshare(2), mount(2), umount2(2).
+ * System call numbers by architecture (Node's process.arch names): setns(2), unshare(2), mount(2), umount2(2), and
+ * clock_gettime(2) for the Perl timers (perl-base has no Time::HiRes). The one table nslab has: entry, the relay, the
+ * health sampler and the UML agent's lateness probe all read it.
  * On another architecture, entry falls back to `ip netns exec` and a shell running mount(8).
  */
-export const SYSCALLS: Partial<Record<string, { setns: number; unshare: number; mount: number; umount2: number }>> = {
-  x64: { setns: 308, unshare: 272, mount: 165, umount2: 166 },
-  ia32: { setns: 346, unshare: 310, mount: 21, umount2: 52 },
-  arm64: { setns: 268, unshare: 97, mount: 40, umount2: 39 },
-  arm: { setns: 375, unshare: 337, mount: 21, umount2: 52 },
-  riscv64: { setns: 268, unshare: 97, mount: 40, umount2: 39 },
-  loong64: { setns: 268, unshare: 97, mount: 40, umount2: 39 },
-  ppc64: { setns: 350, unshare: 282, mount: 21, umount2: 52 },
-  s390x: { setns: 339, unshare: 303, mount: 21, umount2: 52 },
+export const SYSCALLS: Partial<Record<string, { setns: number; unshare: number; mount: number; umount2: number; clockGettime: number }>> = {
+  x64: { setns: 308, unshare: 272, mount: 165, umount2: 166, clockGettime: 228 },
+  ia32: { setns: 346, unshare: 310, mount: 21, umount2: 52, clockGettime: 265 },
+  arm64: { setns: 268, unshare: 97, mount: 40, umount2: 39, clockGettime: 113 },
+  arm: { setns: 375, unshare: 337, mount: 21, umount2: 52, clockGettime: 263 },
+  riscv64: { setns: 268, unshare: 97, mount: 40, umount2: 39, clockGettime: 113 },
+  loong64: { setns: 268, unshare: 97, mount: 40, umount2: 39, clockGettime: 113 },
+  ppc64: { setns: 350, unshare: 282, mount: 21, umount2: 52, clockGettime: 246 },
+  s390x: { setns: 339, unshare: 303, mount: 21, umount2: 52, clockGettime: 260 },
 };
 
 /**

@@ -4,7 +4,7 @@
 
 import { formatCidr, type Impairment, type Journal, type ResolvedTopology } from '../model/index.js';
 import { impairmentSummary } from '../plan/index.js';
-import { findLink } from '../topology/index.js';
+import { lastLinkStates } from '../topology/index.js';
 import type { KernelLink } from '../exec/linkstate.js';
 
 export type LinkState = 'up' | 'down' | 'unknown';
@@ -75,20 +75,6 @@ export interface KernelView {
 
 const stateOf = (k: KernelLink | undefined): LinkState => (!k ? 'down' : k.adminUp && k.carrier ? 'up' : 'down');
 
-/** The last `link SPEC up|down` change per link index (changes are in the order they were made). */
-function requestedStates(t: ResolvedTopology, changes: Journal['changes']): Map<number, 'up' | 'down'> {
-  const out = new Map<number, 'up' | 'down'>();
-  for (const c of changes) {
-    const m = /^link (\S+) (up|down)$/.exec(c.what);
-    if (!m) continue;
-    try {
-      out.set(findLink(t, m[1]).index, m[2] as 'up' | 'down');
-    } catch {
-      /* a spec that no longer names one link: nothing to report for it */
-    }
-  }
-  return out;
-}
 
 export function buildShowReport(
   j: Journal,
@@ -100,7 +86,7 @@ export function buildShowReport(
   const k = 'error' in kernel ? undefined : kernel;
   const netnsOf = new Map(t.nodes.map((n) => [n.name, n.netns]));
   const ifState = (node: string, ifname: string): LinkState => (k ? stateOf(k.link(netnsOf.get(node)!, ifname)) : 'unknown');
-  const requested = requestedStates(t, j.changes);
+  const requested = lastLinkStates(t, j.changes, ['up', 'down'] as const);
   return {
     lab: j.lab,
     status: j.status,

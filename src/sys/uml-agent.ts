@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { NslabError } from '../model/errors.js';
+import { SYSCALLS } from '../model/entry.js';
 import { PROBED_QDISCS, type KernelCapabilities } from './probe.js';
 import { renderCommand, type ManagedProcess, type RunOptions, type RunResult, type Runner } from './proc.js';
 import {
@@ -416,12 +417,10 @@ for (1 .. $n) { my $wait = ($next - now()) / 1e6; select(undef, undef, undef, $w
 print join(' ', @out), "\n";
 `;
 
-/** clock_gettime(2) by architecture (Node's names); UML on Debian is x86_64 (x64) whatever runs it. */
-const CLOCK_GETTIME: Partial<Record<string, number>> = { x64: 228, arm64: 113, riscv64: 113, loong64: 113, ia32: 265 };
 
 /** argv of the sampler: `count` samples, one every `periodMs`. `arch`: where it runs (default: this host's). */
 export function timerLatenessArgv(periodMs: number, count: number, arch: string = process.arch): string[] {
-  const nr = CLOCK_GETTIME[arch];
+  const nr = SYSCALLS[arch]?.clockGettime;
   if (nr === undefined) throw new NslabError('E_UNSUPPORTED', `no clock_gettime system call number for ${arch}`);
   return ['perl', '-e', TIMER_LATENESS_PERL, String(nr), String(periodMs), String(count)];
 }

@@ -5,4 +5,4 @@ export { parseYamlDocument, type ParsedYaml } from './yaml.js';
 export { validateAgainstSchema, topologySchema } from './schema.js';
 export { resolveTopology } from './resolve.js';
 export { generateTopology, parseTopoSpec, TOPO_KINDS } from './generators.js';
-export { serializeTopology, deserializeTopology, findLink, describeLink } from './serialize.js';
+export { serializeTopology, deserializeTopology, findLink, describeLink, lastLinkStates } from './serialize.js';

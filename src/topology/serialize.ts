@@ -56,3 +56,22 @@ export function findLink(t: ResolvedTopology, spec: string): ResolvedLink {
     hint: 'name the link by one of its interfaces instead, e.g. ' + `${matches[0].a.node}:${matches[0].a.ifname}`,
   });
 }
+
+/**
+ * The state each link was last set to by a runtime change (`link SPEC up|down|blackhole` in the journal's changes,
+ * which are in the order they were made), by link index, counting only changes to `states`. A spec that no longer
+ * names one link is skipped.
+ */
+export function lastLinkStates<S extends 'up' | 'down' | 'blackhole'>(t: ResolvedTopology, changes: readonly { what: string }[], states: readonly S[] = ['up', 'down', 'blackhole'] as S[]): Map<number, S> {
+  const out = new Map<number, S>();
+  for (const c of changes) {
+    const m = /^link (.+) (up|down|blackhole)$/.exec(c.what);
+    if (!m || !states.includes(m[2] as S)) continue;
+    try {
+      out.set(findLink(t, m[1]).index, m[2] as S);
+    } catch {
+      /* a spec that no longer names one link */
+    }
+  }
+  return out;
+}
